@@ -1,0 +1,3 @@
+using Ember.Bridge.Cli;
+
+return BridgeCommandLine.Run(args);
