@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 
 namespace Ember.Profiles.Compression;
 
@@ -9,6 +11,8 @@ namespace Ember.Profiles.Compression;
 /// </summary>
 public static class PayloadDecoder
 {
+    private const int GzipMinimumLength = 18; // 10-byte header + empty deflate block + 8-byte trailer
+
     /// <summary>True when the bytes start with the gzip magic number 1f 8b.</summary>
     public static bool IsGzip(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == 0x1F && data[1] == 0x8B;
 
@@ -33,8 +37,26 @@ public static class PayloadDecoder
             return data;
         }
 
-        using var source = new MemoryStream(data.ToArray(), writable: false);
-        return Gunzip(source, limits.MaxDecompressedBytes);
+        // .NET's GZipStream stops quietly at a truncated stream, so check the member trailer:
+        // its last four bytes hold the decompressed size modulo 2^32 (RFC 1952, ISIZE).
+        if (data.Length < GzipMinimumLength)
+        {
+            throw new ProfileFormatException($"truncated gzip data: {data.Length} bytes is shorter than a gzip header and trailer");
+        }
+
+        using var source = MemoryMarshal.TryGetArray(data, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(data.ToArray(), writable: false);
+        var payload = Gunzip(source, limits.MaxDecompressedBytes, data.Length);
+        var declaredSize = BinaryPrimitives.ReadUInt32LittleEndian(data.Span[^4..]);
+        if (declaredSize != (uint)payload.Length)
+        {
+            throw new ProfileFormatException(
+                $"truncated or corrupt gzip data: the trailer declares {declaredSize} bytes but {payload.Length} were decompressed " +
+                "(multi-member gzip files are not supported)");
+        }
+
+        return payload;
     }
 
     /// <summary>Reads a whole stream (raw or gzip) under the limits.</summary>
@@ -42,16 +64,18 @@ public static class PayloadDecoder
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(limits);
-        var raw = ReadBounded(stream, limits.MaxCompressedBytes, "input");
+        var raw = ReadBounded(stream, limits.MaxCompressedBytes, "input", stream.CanSeek ? stream.Length : 0);
         return Decode(raw, limits);
     }
 
-    private static byte[] Gunzip(Stream source, long maxDecompressed)
+    private static ReadOnlyMemory<byte> Gunzip(Stream source, long maxDecompressed, long compressedLength)
     {
         try
         {
             using var gzip = new GZipStream(source, CompressionMode.Decompress);
-            return ReadBounded(gzip, maxDecompressed, "decompressed payload");
+
+            // Profiles typically compress 4-8x; start there (bounded) to avoid repeated regrowth.
+            return ReadBounded(gzip, maxDecompressed, "decompressed payload", Math.Min(compressedLength * 6, maxDecompressed));
         }
         catch (InvalidDataException ex)
         {
@@ -63,9 +87,9 @@ public static class PayloadDecoder
         }
     }
 
-    private static byte[] ReadBounded(Stream stream, long limit, string what)
+    private static ReadOnlyMemory<byte> ReadBounded(Stream stream, long limit, string what, long expectedLength)
     {
-        using var buffer = new MemoryStream();
+        using var buffer = new MemoryStream((int)Math.Clamp(expectedLength, 0, Math.Min(limit, Array.MaxLength)));
         var chunk = new byte[81920];
         long total = 0;
         int read;
@@ -80,6 +104,7 @@ public static class PayloadDecoder
             buffer.Write(chunk, 0, read);
         }
 
-        return buffer.ToArray();
+        // The stream's own buffer is handed out (no copy); nothing else holds it.
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 }

@@ -141,5 +141,11 @@ public sealed class AnyValue : IEquatable<AnyValue>
     public override bool Equals(object? obj) => Equals(obj as AnyValue);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Kind, ToString());
+    public override int GetHashCode() => Kind switch
+    {
+        AnyValueKind.String => HashCode.Combine(Kind, StringValue),
+        AnyValueKind.Bool or AnyValueKind.Int => HashCode.Combine(Kind, IntValue),
+        AnyValueKind.Double => HashCode.Combine(Kind, DoubleValue),
+        _ => HashCode.Combine(Kind, ToString()),
+    };
 }
