@@ -1,0 +1,58 @@
+namespace Ember.Profiles.Tests.Peers;
+
+/// <summary>
+/// The Go toolchain as a peer: builds the fixture workload (tests/fixtures/goprof), which writes
+/// real runtime/pprof CPU and heap profiles, and runs <c>go tool pprof</c> on files we wrote.
+/// Built once per test run; offline (GOPROXY=off, GOTOOLCHAIN=local, standard library only).
+/// </summary>
+internal static class GoPeer
+{
+    private static readonly Lazy<Profiles> Generated = new(Generate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public sealed record Profiles(string CpuProfile, string HeapProfile);
+
+    /// <summary>A CPU profile (about 70% in main.hotLoop) and a heap profile written by the Go runtime.</summary>
+    public static Profiles RuntimeProfiles => Generated.Value;
+
+    private static string Go => ExternalProcess.Require("go", "golang-go");
+
+    private static readonly Dictionary<string, string> Environment = new()
+    {
+        ["GOTOOLCHAIN"] = "local",
+        ["GOPROXY"] = "off",
+        ["GOFLAGS"] = "-mod=mod",
+        ["GOTELEMETRY"] = "off",
+        ["GOCACHE"] = Path.Combine(Path.GetTempPath(), "ember-go-cache"),
+        ["HOME"] = Path.GetTempPath(),
+        ["PPROF_TMPDIR"] = Path.Combine(Path.GetTempPath(), "ember-pprof-tmp"),
+    };
+
+    /// <summary><c>go tool pprof</c> with the given arguments, returning standard output.</summary>
+    public static string Pprof(params string[] arguments) =>
+        ExternalProcess.RunChecked(Go, ["tool", "pprof", .. arguments], environment: Environment);
+
+    public static string FixtureDirectory(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "fixtures", name);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"tests/fixtures/{name} not found above {AppContext.BaseDirectory}");
+    }
+
+    private static Profiles Generate()
+    {
+        var output = Directory.CreateTempSubdirectory("ember-goprof-").FullName;
+        var binary = Path.Combine(output, "goprof");
+        ExternalProcess.RunChecked(Go, ["build", "-o", binary, "."], FixtureDirectory("goprof"), Environment);
+        var cpu = Path.Combine(output, "cpu.pb.gz");
+        var heap = Path.Combine(output, "heap.pb.gz");
+        ExternalProcess.RunChecked(binary, ["-cpu", cpu, "-heap", heap, "-duration", "2s", "-hot", "0.7"]);
+        return new Profiles(cpu, heap);
+    }
+}
