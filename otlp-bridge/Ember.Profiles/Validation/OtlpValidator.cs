@@ -5,8 +5,8 @@ namespace Ember.Profiles.Validation;
 
 /// <summary>
 /// Checks OTLP profiles against the MUST rules of <c>profiles.proto</c> (v1.10/v1.11), reporting every
-/// violation. Objects shared through the dictionary (locations, mappings, functions) are checked once,
-/// at the first path that reaches them.
+/// violation. Objects shared through the dictionary (stacks, locations, mappings, functions) are
+/// checked once, at the first path that reaches them.
 /// </summary>
 public static class OtlpValidator
 {
@@ -39,6 +39,7 @@ public static class OtlpValidator
     private sealed class Checker
     {
         private readonly List<ValidationError> _errors = [];
+        private readonly HashSet<Stack> _stacks = new(ReferenceEqualityComparer.Instance);
         private readonly HashSet<Location> _locations = new(ReferenceEqualityComparer.Instance);
         private readonly HashSet<Mapping> _mappings = new(ReferenceEqualityComparer.Instance);
         private readonly HashSet<Function> _functions = new(ReferenceEqualityComparer.Instance);
@@ -204,6 +205,11 @@ public static class OtlpValidator
             {
                 Report(Indexed(profilePath + ".samples", index) + ".stack", "is null");
                 return;
+            }
+
+            if (!_stacks.Add(stack))
+            {
+                return; // a shared stack was checked where it was first reached
             }
 
             for (var position = 0; position < stack.Locations.Count; position++)

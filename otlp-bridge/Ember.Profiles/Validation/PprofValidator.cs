@@ -203,7 +203,7 @@ public static class PprofValidator
                 Report(Indexed(SamplePath(sample) + ".labels", position) + ".key", "the label key is empty");
             }
 
-            if (!label.IsNumeric && (label.Num != 0 || label.NumUnit.Length > 0))
+            if (!label.IsNumeric && (label.Num != 0 || !string.IsNullOrEmpty(label.NumUnit)))
             {
                 Report(Indexed(SamplePath(sample) + ".labels", position),
                     $"label '{label.Key}' has a string value and a numeric value or unit; it must be one or the other");

@@ -150,6 +150,16 @@ public class OtlpValidatorTests
     }
 
     [Fact]
+    public void A_null_location_in_a_shared_stack_is_reported_once_where_first_reached()
+    {
+        var profile = OnCpu();
+        profile.Samples[1].Stack = profile.Samples[0].Stack;
+        profile.Samples[0].Stack.Locations[1] = null!;
+
+        Assert.Equal($"{Target}.samples[0].stack.locations[1]: is null", OnlyError(profile).ToString());
+    }
+
+    [Fact]
     public void Mapping_attribute_keys_must_be_unique()
     {
         var profile = OnCpu();
