@@ -25,7 +25,7 @@ internal static class SpanContextHex
         var allZero = true;
         foreach (var c in text)
         {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            if (!char.IsAsciiHexDigitLower(c)) // 0-9 and a-f
             {
                 return false;
             }
