@@ -59,6 +59,14 @@ internal sealed class DumpWriter
     public static string FunctionFields(string name, string systemName, string fileName, long startLine) =>
         FormattableString.Invariant($"name={Quote(name)} system_name={Quote(systemName)} file={Quote(fileName)} start_line={startLine}");
 
+    /// <summary>A source line: the function (number, name and file) or <c>no_function</c>, then :line:column.</summary>
+    public static string SourceLine(string? function, long number, long column) =>
+        FormattableString.Invariant($"line {function ?? "no_function"}:{number}:{column}");
+
+    /// <summary>A line as part of a location's content key: the function's rank instead of its number.</summary>
+    public static string LineKey(int functionRank, long number, long column) =>
+        FormattableString.Invariant($"{functionRank}:{number}:{column}");
+
     /// <summary>A type/unit pair.</summary>
     public static string ValueType(ProfileValueType? type) =>
         type is null ? "none" : $"type={Quote(type.Type)} unit={Quote(type.Unit)}";

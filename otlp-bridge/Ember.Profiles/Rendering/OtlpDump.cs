@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using static System.FormattableString;
 using Otlp = Ember.Profiles.Otlp;
 
 namespace Ember.Profiles.Rendering;
@@ -87,7 +88,7 @@ internal sealed class OtlpDump
 
         foreach (var location in locations)
         {
-            var lines = location.Lines.Select(l => Invariant($"{(l.Function is null ? -1 : _functions.Rank(l.Function))}:{l.Number}:{l.Column}"));
+            var lines = location.Lines.Select(l => DumpWriter.LineKey(l.Function is null ? -1 : _functions.Rank(l.Function), l.Number, l.Column));
             var mapping = location.Mapping is null ? -1 : _mappings.Rank(location.Mapping);
             _locations.Add(location, Invariant($"{mapping} {location.Address} {string.Join(' ', lines)} {string.Join(' ', SortedAttributes(location.Attributes))}"));
         }
@@ -138,9 +139,9 @@ internal sealed class OtlpDump
         foreach (var line in location.Lines)
         {
             var function = line.Function is null
-                ? "no_function"
+                ? null
                 : $"{FunctionRef(line.Function)} {DumpWriter.Quote(line.Function.Name)} {DumpWriter.Quote(line.Function.FileName)}";
-            _out.Line(5, Invariant($"line {function}:{line.Number}:{line.Column}"));
+            _out.Line(5, DumpWriter.SourceLine(function, line.Number, line.Column));
         }
     }
 
@@ -190,6 +191,4 @@ internal sealed class OtlpDump
         $"start={DumpWriter.Hex(m.MemoryStart)} limit={DumpWriter.Hex(m.MemoryLimit)} offset={DumpWriter.Hex(m.FileOffset)} file={DumpWriter.Quote(m.FileName)}";
 
     private static string FunctionText(Otlp.Function f) => DumpWriter.FunctionFields(f.Name, f.SystemName, f.FileName, f.StartLine);
-
-    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }

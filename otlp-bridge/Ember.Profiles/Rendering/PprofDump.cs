@@ -1,4 +1,5 @@
 using System.Globalization;
+using static System.FormattableString;
 using Pprof = Ember.Profiles.Pprof;
 
 namespace Ember.Profiles.Rendering;
@@ -61,7 +62,7 @@ internal sealed class PprofDump
             _functions.Number(function);
         }
 
-        _out.Line(0, "main_binary " + (profile.Mappings.Count > 0 ? "M" + Invariant($"{_mappings.Number(profile.Mappings[0])}") : "none"));
+        _out.Line(0, "main_binary " + (profile.Mappings.Count > 0 ? MappingRef(profile.Mappings[0]) : "none"));
         foreach (var mapping in _mappings.Numbered)
         {
             _out.Line(0, $"mapping {MappingRef(mapping)} {MappingText(mapping)}");
@@ -109,7 +110,7 @@ internal sealed class PprofDump
 
         foreach (var location in locations)
         {
-            var lines = location.Lines.Select(l => Invariant($"{(l.Function is null ? -1 : _functions.Rank(l.Function))}:{l.Number}:{l.Column}"));
+            var lines = location.Lines.Select(l => DumpWriter.LineKey(l.Function is null ? -1 : _functions.Rank(l.Function), l.Number, l.Column));
             var mapping = location.Mapping is null ? -1 : _mappings.Rank(location.Mapping);
             _locations.Add(location, Invariant($"{mapping} {location.Address} {location.IsFolded} {string.Join(' ', lines)}"));
         }
@@ -141,9 +142,9 @@ internal sealed class PprofDump
         foreach (var line in location.Lines)
         {
             var function = line.Function is null
-                ? "no_function"
+                ? null
                 : $"{FunctionRef(line.Function)} {DumpWriter.Quote(line.Function.Name)} {DumpWriter.Quote(line.Function.FileName)}";
-            _out.Line(depth + 1, Invariant($"line {function}:{line.Number}:{line.Column}"));
+            _out.Line(depth + 1, DumpWriter.SourceLine(function, line.Number, line.Column));
         }
     }
 
@@ -180,6 +181,4 @@ internal sealed class PprofDump
     private static string FunctionText(Pprof.Function f) => DumpWriter.FunctionFields(f.Name, f.SystemName, f.FileName, f.StartLine);
 
     private static string Flag(bool value) => value ? "true" : "false";
-
-    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 }
