@@ -18,9 +18,6 @@ internal sealed class CanonicalCatalog<T>
     /// <summary>Entries in the order they were numbered.</summary>
     public IReadOnlyList<T> Numbered => _numbered;
 
-    /// <summary>True once the object was added (its content described).</summary>
-    public bool Contains(T item) => _keys.ContainsKey(item);
-
     /// <summary>Registers an object with its content key; call before <see cref="Rank"/>.</summary>
     public void Add(T item, string key)
     {

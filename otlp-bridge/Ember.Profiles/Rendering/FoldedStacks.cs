@@ -17,7 +17,8 @@ public static class FoldedStacks
     /// Writes one line per distinct stack of the chosen sample type (default: the profile's default,
     /// as <see cref="CallTree.DefaultSampleTypeIndex"/>), frames named as in <see cref="CallTree"/>,
     /// lines sorted ordinally, stacks whose value sums to zero omitted. In frame names <c>;</c>
-    /// becomes <c>:</c> (as stackcollapse-perf.pl does) and line breaks become spaces.
+    /// becomes <c>:</c> (as stackcollapse-perf.pl does) and line breaks become spaces. Samples with
+    /// an empty stack have no frames to write and are left out.
     /// </summary>
     public static string Write(Pprof.Profile profile, int? sampleTypeIndex = null)
     {
