@@ -175,15 +175,19 @@ internal sealed class OtlpJsonReader
 
     private void ReadElements(ref Utf8JsonReader reader, OtlpField field, int depth)
     {
-        var count = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        for (var count = 0; ; count++)
         {
+            _path.SetIndex(count); // before reading, so that a syntax error names the element it is in
+            if (!reader.Read() || reader.TokenType == JsonTokenType.EndArray)
+            {
+                break;
+            }
+
             if (count == _limits.MaxTableEntries)
             {
                 throw Error($"more than {_limits.MaxTableEntries} elements");
             }
 
-            _path.SetIndex(count++);
             if (reader.TokenType == JsonTokenType.Null)
             {
                 throw Error("null is not allowed in a list");
@@ -207,8 +211,6 @@ internal sealed class OtlpJsonReader
 
             CheckOutputSize();
         }
-
-        _path.SetIndex(-1);
     }
 
     private void ReadEmbeddedMessage(ref Utf8JsonReader reader, OtlpField field, int depth)
