@@ -24,6 +24,12 @@ internal static class JsonInteger
 
     public static JsonIntegerStatus TryParse(ReadOnlySpan<byte> text, out Int128 value)
     {
+        if (TryParsePlain(text, out var plain))
+        {
+            value = plain;
+            return JsonIntegerStatus.Ok;
+        }
+
         value = 0;
         var i = 0;
         var negative = i < text.Length && text[i] == '-';
@@ -108,6 +114,31 @@ internal static class JsonInteger
 
         value = negative ? -magnitude : magnitude;
         return JsonIntegerStatus.Ok;
+    }
+
+    /// <summary>The common case, up to 18 plain digits with an optional minus sign, without 128-bit arithmetic.</summary>
+    private static bool TryParsePlain(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        var digits = text.Length > 0 && text[0] == '-' ? text[1..] : text;
+        if (digits.IsEmpty || digits.Length > 18)
+        {
+            return false;
+        }
+
+        foreach (var c in digits)
+        {
+            var digit = c - '0';
+            if ((uint)digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        value = digits.Length == text.Length ? value : -value;
+        return true;
     }
 
     private static ReadOnlySpan<byte> Digits(ReadOnlySpan<byte> text, scoped ref int i)

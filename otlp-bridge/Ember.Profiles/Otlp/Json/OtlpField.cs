@@ -8,7 +8,7 @@ namespace Ember.Profiles.Otlp.Json;
 internal sealed class OtlpField
 {
     private readonly byte[] _jsonNameUtf8;
-    private readonly byte[] _protoNameUtf8;
+    private readonly byte[]? _protoNameUtf8; // null when it equals the JSON name
 
     public OtlpField(int number, string protoName, OtlpFieldKind kind, bool isRepeated = false, OtlpMessage? messageType = null)
     {
@@ -20,7 +20,7 @@ internal sealed class OtlpField
         MessageType = messageType;
         EncodedJsonName = JsonEncodedText.Encode(JsonName);
         _jsonNameUtf8 = Encoding.UTF8.GetBytes(JsonName);
-        _protoNameUtf8 = Encoding.UTF8.GetBytes(protoName);
+        _protoNameUtf8 = protoName == JsonName ? null : Encoding.UTF8.GetBytes(protoName);
     }
 
     public int Number { get; }
@@ -62,7 +62,7 @@ internal sealed class OtlpField
 
     /// <summary>True when the current property name of the reader is this field's JSON or proto name.</summary>
     public bool NameMatches(ref readonly Utf8JsonReader reader) =>
-        reader.ValueTextEquals(_jsonNameUtf8) || reader.ValueTextEquals(_protoNameUtf8);
+        reader.ValueTextEquals(_jsonNameUtf8) || (_protoNameUtf8 is not null && reader.ValueTextEquals(_protoNameUtf8));
 
     /// <summary>protoc's json_name rule: drop each underscore and upper-case the letter after it.</summary>
     private static string ToLowerCamelCase(string protoName)

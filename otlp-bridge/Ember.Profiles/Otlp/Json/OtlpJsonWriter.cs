@@ -46,11 +46,9 @@ internal ref struct OtlpJsonWriter
 
         using (var json = new Utf8JsonWriter(output, options))
         {
-            var body = default(Body);
-            body.Add(new Slice(0, protobuf.Length));
             try
             {
-                new OtlpJsonWriter(protobuf, json).WriteMessage(root, body, depth: 1);
+                new OtlpJsonWriter(protobuf, json).WriteMessage(root, Body.Of(new Slice(0, protobuf.Length)), depth: 1);
             }
             catch (ArgumentException ex)
             {
@@ -70,6 +68,110 @@ internal ref struct OtlpJsonWriter
         }
 
         _json.WriteStartObject();
+        if (body.Count == 1 && IsCanonical(message, body[0]))
+        {
+            WriteInWireOrder(message, body[0], depth);
+        }
+        else
+        {
+            WriteInFieldOrder(message, body, depth);
+        }
+
+        _json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// True when the known fields come in increasing number order, each repeated field in one run,
+    /// each singular field and the oneof at most once: what every encoder writes. Such a body
+    /// can be written in a single pass.
+    /// </summary>
+    private readonly bool IsCanonical(OtlpMessage message, Slice slice)
+    {
+        var reader = Reader(message, slice);
+        var (previous, oneofSet) = (0, false);
+        while (reader.TryReadTag(out var number, out var wireType))
+        {
+            if (message.FieldByNumber(number) is { } field)
+            {
+                if (number < previous || (number == previous && !field.IsRepeated))
+                {
+                    return false;
+                }
+
+                if (field.IsOneofMember)
+                {
+                    if (oneofSet)
+                    {
+                        return false;
+                    }
+
+                    oneofSet = true;
+                }
+
+                previous = number;
+            }
+
+            reader.Skip(number, wireType);
+        }
+
+        return true;
+    }
+
+    private readonly void WriteInWireOrder(OtlpMessage message, Slice slice, int depth)
+    {
+        var reader = Reader(message, slice);
+        OtlpField? openList = null;
+        while (reader.TryReadTag(out var number, out var wireType))
+        {
+            if (message.FieldByNumber(number) is not { } field)
+            {
+                reader.Skip(number, wireType); // unknown to the schema: JSON cannot carry it
+                continue;
+            }
+
+            if (openList is not null && openList != field)
+            {
+                _json.WriteEndArray();
+                openList = null;
+            }
+
+            if (field.IsRepeated)
+            {
+                if (openList is null)
+                {
+                    _json.WritePropertyName(field.EncodedJsonName);
+                    _json.WriteStartArray();
+                    openList = field;
+                }
+
+                WriteElements(ref reader, message, field, wireType, depth);
+            }
+            else if (field.Kind == OtlpFieldKind.Message)
+            {
+                reader.Expect(number, wireType, field.WireType);
+                var bytes = reader.ReadBytes(out var start);
+                _json.WritePropertyName(field.EncodedJsonName);
+                WriteMessage(field.MessageType!, Body.Of(new Slice(start, bytes.Length)), depth + 1);
+            }
+            else
+            {
+                reader.Expect(number, wireType, field.WireType);
+                WriteSingularScalar(field, ReadScalar(ref reader, field));
+            }
+        }
+
+        if (openList is not null)
+        {
+            _json.WriteEndArray();
+        }
+    }
+
+    /// <summary>
+    /// Writes any valid protobuf, one field at a time in number order, by rescanning the body
+    /// per field and applying protobuf's rules for repeated occurrences.
+    /// </summary>
+    private readonly void WriteInFieldOrder(OtlpMessage message, Body body, int depth)
+    {
         var (oneofChoice, oneofStart) = message.HasOneof ? FindOneofChoice(message, body) : (0, 0);
         foreach (var field in message.Fields)
         {
@@ -88,11 +190,9 @@ internal ref struct OtlpJsonWriter
             }
             else
             {
-                WriteSingularScalar(message, field, body);
+                WriteLastScalar(message, field, body);
             }
         }
-
-        _json.WriteEndObject();
     }
 
     /// <summary>
@@ -140,43 +240,19 @@ internal ref struct OtlpJsonWriter
         }
     }
 
-    private readonly void WriteSingularScalar(OtlpMessage parent, OtlpField field, Body body)
+    private readonly void WriteLastScalar(OtlpMessage parent, OtlpField field, Body body)
     {
-        // The last occurrence wins.
-        var found = false;
-        ulong raw = 0;
-        var bytes = default(Slice);
+        Scalar? last = null;
         var occurrences = new Occurrences(_input, body, parent.Name, field.Number);
         while (occurrences.MoveNext())
         {
             occurrences.ExpectWireType(field.WireType);
-            found = true;
-            if (field.WireType == WireType.LengthDelimited)
-            {
-                var span = occurrences.Reader.ReadBytes(out var start);
-                bytes = new Slice(start, span.Length);
-            }
-            else
-            {
-                raw = ReadRaw(ref occurrences.Reader, field);
-            }
+            last = ReadScalar(ref occurrences.Reader, field);
         }
 
-        // Defaults are omitted, except in a oneof, where being set is itself information.
-        var isDefault = field.WireType == WireType.LengthDelimited ? bytes.Length == 0 : raw == 0;
-        if (!found || (isDefault && !field.IsOneofMember))
+        if (last is { } value)
         {
-            return;
-        }
-
-        _json.WritePropertyName(field.EncodedJsonName);
-        if (field.WireType == WireType.LengthDelimited)
-        {
-            WriteBytesOrString(field, bytes);
-        }
-        else
-        {
-            WriteRaw(field, raw);
+            WriteSingularScalar(field, value);
         }
     }
 
@@ -193,34 +269,7 @@ internal ref struct OtlpJsonWriter
                 started = true;
             }
 
-            if (field.IsPackable && occurrences.WireType == WireType.LengthDelimited)
-            {
-                var packed = occurrences.Reader.ReadMessage(parent.Name);
-                while (!packed.End)
-                {
-                    WriteRaw(field, ReadRaw(ref packed, field));
-                }
-
-                continue;
-            }
-
-            occurrences.ExpectWireType(field.WireType);
-            if (field.Kind == OtlpFieldKind.Message)
-            {
-                var element = default(Body);
-                var bytes = occurrences.Reader.ReadBytes(out var start);
-                element.Add(new Slice(start, bytes.Length));
-                WriteMessage(field.MessageType!, element, depth + 1);
-            }
-            else if (field.WireType == WireType.LengthDelimited)
-            {
-                var bytes = occurrences.Reader.ReadBytes(out var start);
-                WriteBytesOrString(field, new Slice(start, bytes.Length));
-            }
-            else
-            {
-                WriteRaw(field, ReadRaw(ref occurrences.Reader, field));
-            }
+            WriteElements(ref occurrences.Reader, parent, field, occurrences.WireType, depth);
         }
 
         if (started)
@@ -228,6 +277,69 @@ internal ref struct OtlpJsonWriter
             _json.WriteEndArray();
         }
     }
+
+    /// <summary>Writes the array elements one occurrence of a repeated field holds: one, or a packed run.</summary>
+    private readonly void WriteElements(ref ProtoReader reader, OtlpMessage parent, OtlpField field, WireType wireType, int depth)
+    {
+        if (field.IsPackable && wireType == WireType.LengthDelimited)
+        {
+            var packed = reader.ReadMessage(parent.Name);
+            while (!packed.End)
+            {
+                WriteRaw(field, ReadRaw(ref packed, field));
+            }
+
+            return;
+        }
+
+        reader.Expect(field.Number, wireType, field.WireType);
+        if (field.Kind == OtlpFieldKind.Message)
+        {
+            var bytes = reader.ReadBytes(out var start);
+            WriteMessage(field.MessageType!, Body.Of(new Slice(start, bytes.Length)), depth + 1);
+        }
+        else
+        {
+            WriteScalarValue(field, ReadScalar(ref reader, field));
+        }
+    }
+
+    private static Scalar ReadScalar(ref ProtoReader reader, OtlpField field)
+    {
+        if (field.WireType != WireType.LengthDelimited)
+        {
+            return new Scalar(ReadRaw(ref reader, field), default);
+        }
+
+        var bytes = reader.ReadBytes(out var start);
+        return new Scalar(0, new Slice(start, bytes.Length));
+    }
+
+    /// <summary>Writes a singular scalar field; defaults are omitted except in a oneof, where being set is itself information.</summary>
+    private readonly void WriteSingularScalar(OtlpField field, Scalar value)
+    {
+        var isDefault = field.WireType == WireType.LengthDelimited ? value.Bytes.Length == 0 : value.Raw == 0;
+        if (!isDefault || field.IsOneofMember)
+        {
+            _json.WritePropertyName(field.EncodedJsonName);
+            WriteScalarValue(field, value);
+        }
+    }
+
+    private readonly void WriteScalarValue(OtlpField field, Scalar value)
+    {
+        if (field.WireType == WireType.LengthDelimited)
+        {
+            WriteBytesOrString(field, value.Bytes);
+        }
+        else
+        {
+            WriteRaw(field, value.Raw);
+        }
+    }
+
+    private readonly ProtoReader Reader(OtlpMessage message, Slice slice) =>
+        new(_input.Slice(slice.Start, slice.Length), slice.Start, message.Name);
 
     /// <summary>Reads a numeric or bool value as its wire bits, checking 32-bit ranges.</summary>
     private static ulong ReadRaw(ref ProtoReader reader, OtlpField field) => field.Kind switch
@@ -309,6 +421,9 @@ internal ref struct OtlpJsonWriter
     /// <summary>A range of the input.</summary>
     private readonly record struct Slice(int Start, int Length);
 
+    /// <summary>A scalar field's value: its wire bits, or for strings and bytes where its bytes are.</summary>
+    private readonly record struct Scalar(ulong Raw, Slice Bytes);
+
     /// <summary>
     /// Where a message's bytes are: one slice of the input, or several when a singular message
     /// field occurs more than once on the wire.
@@ -321,6 +436,13 @@ internal ref struct OtlpJsonWriter
         public int Count { get; private set; }
 
         public readonly Slice this[int index] => index == 0 ? _first : _more![index - 1];
+
+        public static Body Of(Slice slice)
+        {
+            var body = default(Body);
+            body.Add(slice);
+            return body;
+        }
 
         public void Add(Slice slice)
         {
