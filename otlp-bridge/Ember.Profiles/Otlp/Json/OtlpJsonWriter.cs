@@ -11,8 +11,9 @@ namespace Ember.Profiles.Otlp.Json;
 /// <summary>
 /// Reads a protobuf message with <see cref="ProtoReader"/> and writes it as OTLP/JSON, driven by
 /// <see cref="OtlpSchema"/>. Fields come out in field-number order whatever the wire order, so
-/// the output is deterministic; protobuf's rules for repeated occurrences are honoured (last
-/// scalar wins, singular messages merge, packed and unpacked lists are both read).
+/// the output is deterministic. Canonical protobuf (what encoders write) is written in a single
+/// pass; anything else is written field by field with protobuf's rules for repeated occurrences
+/// (the last scalar wins, singular messages merge, packed and unpacked lists are both read).
 /// </summary>
 internal ref struct OtlpJsonWriter
 {
