@@ -59,13 +59,15 @@ public static class PayloadDecoder
         return payload;
     }
 
-    /// <summary>Reads a whole stream (raw or gzip) under the limits.</summary>
-    public static ReadOnlyMemory<byte> Decode(Stream stream, ProfileReadLimits limits)
+    /// <summary>Reads a whole stream (raw or gzip) under the limits and decompresses it.</summary>
+    public static ReadOnlyMemory<byte> Decode(Stream stream, ProfileReadLimits limits) => Decode(ReadAll(stream, limits), limits);
+
+    /// <summary>Reads a whole stream as it is (no decompression), refusing more than the compressed limit.</summary>
+    public static ReadOnlyMemory<byte> ReadAll(Stream stream, ProfileReadLimits limits)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(limits);
-        var raw = ReadBounded(stream, limits.MaxCompressedBytes, "input", stream.CanSeek ? stream.Length : 0);
-        return Decode(raw, limits);
+        return ReadBounded(stream, limits.MaxCompressedBytes, "input", stream.CanSeek ? stream.Length : 0);
     }
 
     private static ReadOnlyMemory<byte> Gunzip(Stream source, long maxDecompressed, long compressedLength)

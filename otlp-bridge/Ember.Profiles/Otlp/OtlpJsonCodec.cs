@@ -25,14 +25,15 @@ public static class OtlpJsonCodec
     public static ProfilesData Decode(ReadOnlyMemory<byte> utf8Json, ProfileReadLimits? limits = null)
     {
         limits ??= ProfileReadLimits.Default;
-        var json = PayloadDecoder.Decode(utf8Json, limits);
-        var protobuf = OtlpJsonTranscoder.JsonToProtobuf(json.Span, RootMessage, limits);
-
-        // The transcoder already held the protobuf to MaxDecompressedBytes; being uncompressed, it
-        // must not also be held to the (usually smaller) limit for compressed input.
-        var protobufLimits = limits with { MaxCompressedBytes = Math.Max(limits.MaxCompressedBytes, limits.MaxDecompressedBytes) };
-        return OtlpCodec.Decode(protobuf, protobufLimits);
+        return DecodeUncompressed(PayloadDecoder.Decode(utf8Json, limits), limits);
     }
+
+    /// <summary>
+    /// Decodes JSON that is already decompressed. The transcoder holds the protobuf it produces to
+    /// <see cref="ProfileReadLimits.MaxDecompressedBytes"/>, so it goes straight to the decoder.
+    /// </summary>
+    internal static ProfilesData DecodeUncompressed(ReadOnlyMemory<byte> json, ProfileReadLimits limits) =>
+        OtlpDecoder.Decode(OtlpJsonTranscoder.JsonToProtobuf(json.Span, RootMessage, limits), limits);
 
     /// <summary>Encodes profiles as OTLP/JSON (UTF-8, uncompressed).</summary>
     /// <param name="data">The profiles.</param>
