@@ -205,9 +205,11 @@ int sample_cpu(void *ctx)
 		return 0;
 
 	/*
-	 * The epoch is odd while this CPU works on a sample. Atomic adds are full barriers, so the
-	 * active slot is read after the epoch turned odd: once the agent has flipped the slot, a
-	 * CPU with an even epoch, or whose odd epoch has moved on, can no longer write the old slot.
+	 * The epoch is odd while this CPU works on a sample. The atomic add is a full barrier (lock add
+	 * on x86), so the active slot is read after the epoch turned odd: once the agent has flipped
+	 * the slot, a CPU with an even epoch, or whose odd epoch has moved on, cannot write the old
+	 * slot. Known issue: on arm64 a non-fetching atomic add is no barrier; that build will need a
+	 * fetching one (-mcpu=v3).
 	 */
 	__sync_fetch_and_add(epoch, 1);
 	record_sample(ctx, ctl, st);

@@ -183,6 +183,8 @@ public sealed class BpfObject : IDisposable
         {
             _handle?.Dispose();
             _handle = null;
+
+            // libbpf reads the log buffers only while loading, so they go even when the object lives on.
             foreach (var (_, buffer) in _logs)
             {
                 NativeMemory.Free((void*)buffer);

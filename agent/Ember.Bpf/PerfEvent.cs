@@ -51,7 +51,7 @@ public sealed class PerfEvent : IDisposable
     /// <summary>Closes the event, unless a link took it over.</summary>
     public void Dispose() => Handle.Dispose();
 
-    private static BpfException CreateException(int errno, int cpu, int frequencyHz)
+    internal static BpfException CreateException(int errno, int cpu, int frequencyHz)
     {
         var cause = $"open cpu-clock perf event on cpu {cpu}: {BpfErrors.Describe(errno)}";
         return errno switch

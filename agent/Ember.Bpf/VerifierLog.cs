@@ -1,9 +1,10 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Ember.Bpf;
 
 /// <summary>Splits a verifier log into lines and sums it up in one line for an exception message.</summary>
-internal static class VerifierLog
+internal static partial class VerifierLog
 {
     public static IReadOnlyList<string> Split(ReadOnlySpan<byte> buffer)
     {
@@ -13,27 +14,38 @@ internal static class VerifierLog
     }
 
     /// <summary>
-    /// ": last meaningful line (N line(s) omitted)", or empty for an empty log. The statistics the
-    /// verifier prints after the error ("processed 12 insns ...") are not the interesting part.
+    /// ": reason (N line(s) omitted)", or empty for an empty log. The verifier states why it gave
+    /// up right after the last instruction it looked at; what follows is detail and statistics.
+    /// A log without instructions (a BTF or load-time error) is summed up by its last real line.
     /// </summary>
     public static string Summarize(IReadOnlyList<string> lines)
     {
-        for (var i = lines.Count - 1; i >= 0; i--)
+        var lastInstruction = -1;
+        for (var i = 0; i < lines.Count; i++)
         {
-            if (IsStatistics(lines[i]))
+            if (InstructionLine().IsMatch(lines[i]))
             {
-                continue;
+                lastInstruction = i;
             }
-
-            var omitted = lines.Count - 1;
-            return omitted == 0 ? $": {lines[i]}" : $": {lines[i]} ({omitted} line(s) omitted)";
         }
 
-        return string.Empty;
+        var reason = lines.Skip(lastInstruction + 1).FirstOrDefault(line => !line.StartsWith(';') && !IsStatistics(line))
+            ?? lines.LastOrDefault(line => !IsStatistics(line));
+        if (reason is null)
+        {
+            return string.Empty;
+        }
+
+        var omitted = lines.Count - 1;
+        return omitted == 0 ? $": {reason}" : $": {reason} ({omitted} line(s) omitted)";
     }
 
     private static bool IsStatistics(string line) =>
         line.StartsWith("processed ", StringComparison.Ordinal)
         || line.StartsWith("verification time ", StringComparison.Ordinal)
         || line.StartsWith("stack depth ", StringComparison.Ordinal);
+
+    /// <summary>An instruction the verifier walked, e.g. "8: (79) r6 = *(u64 *)(r0 +8)".</summary>
+    [GeneratedRegex(@"^\d+: \(")]
+    private static partial Regex InstructionLine();
 }

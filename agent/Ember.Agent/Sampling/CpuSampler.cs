@@ -70,6 +70,9 @@ public sealed partial class CpuSampler : IDisposable
         WriteControl();
     }
 
+    /// <summary>The loaded profiler object, for tests that look into its maps.</summary>
+    internal BpfObject Bpf => _bpf;
+
     /// <summary>Samples per second per CPU.</summary>
     public int FrequencyHz { get; }
 
@@ -195,6 +198,10 @@ public sealed partial class CpuSampler : IDisposable
                 var drained = _activeSlot;
                 _activeSlot ^= 1;
                 WriteControl();
+
+                // The kernel stored the new slot on this CPU; the fence makes it visible to every
+                // CPU before the epochs are read, the other half of the program's ordering.
+                Interlocked.MemoryBarrier();
                 WaitForInFlightSamples();
                 DrainSlot((int)drained, samples);
             }
