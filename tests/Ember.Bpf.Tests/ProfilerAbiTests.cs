@@ -14,14 +14,14 @@ namespace Ember.Bpf.Tests;
 /// </summary>
 public sealed class ProfilerAbiTests
 {
-    private static readonly Type[] Structs = [typeof(SamplerControl), typeof(SampleKey), typeof(StackErrors), typeof(SamplerStats)];
+    private static readonly Type[] _structs = [typeof(SamplerControl), typeof(SampleKey), typeof(StackErrors), typeof(SamplerStats)];
 
     [Fact]
     public void CSharp_structs_have_the_sizes_and_offsets_of_the_C_header()
     {
         var expected = new StringBuilder();
         var program = new StringBuilder("#include <stddef.h>\n#include <stdio.h>\n#include <linux/types.h>\n#include \"profiler.h\"\nint main(void)\n{\n");
-        foreach (var type in Structs)
+        foreach (var type in _structs)
         {
             var cName = SnakeCase(type.Name);
             program.Append(CultureInfo.InvariantCulture, $"\tprintf(\"sizeof {cName} %zu\\n\", sizeof(struct {cName}));\n");
@@ -62,7 +62,7 @@ public sealed class ProfilerAbiTests
             .Select(line => line.Split(' ')[1])
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(declared, Structs.Select(type => SnakeCase(type.Name)).Order(StringComparer.Ordinal));
+        Assert.Equal(declared, _structs.Select(type => SnakeCase(type.Name)).Order(StringComparer.Ordinal));
     }
 
     private static int ManagedSize(Type type) =>

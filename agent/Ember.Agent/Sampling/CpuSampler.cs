@@ -30,7 +30,7 @@ namespace Ember.Agent.Sampling;
 /// </remarks>
 public sealed partial class CpuSampler : IDisposable
 {
-    private static readonly TimeSpan InFlightTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan _inFlightTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly BpfObject _bpf;
@@ -266,7 +266,7 @@ public sealed partial class CpuSampler : IDisposable
         var before = new ulong[cpus];
         var now = new ulong[cpus];
         _epochs.LookupPerCpu(0u, before.AsSpan());
-        var deadline = Stopwatch.GetTimestamp() + (long)(InFlightTimeout.TotalSeconds * Stopwatch.Frequency);
+        var deadline = Stopwatch.GetTimestamp() + (long)(_inFlightTimeout.TotalSeconds * Stopwatch.Frequency);
         for (var cpu = 0; cpu < cpus; cpu++)
         {
             while ((before[cpu] & 1) == 1)
@@ -280,7 +280,7 @@ public sealed partial class CpuSampler : IDisposable
                 if (Stopwatch.GetTimestamp() > deadline)
                 {
                     throw new TimeoutException(
-                        $"drain cpu samples: cpu {cpu} stayed inside the sampling program for over {InFlightTimeout.TotalSeconds} s");
+                        $"drain cpu samples: cpu {cpu} stayed inside the sampling program for over {_inFlightTimeout.TotalSeconds} s");
                 }
 
                 Thread.Yield();
