@@ -1,0 +1,38 @@
+namespace Ember.Agent.Sampling;
+
+/// <summary>What <see cref="CpuSampler"/> samples and how much kernel memory it may use.</summary>
+public sealed class CpuSamplerOptions
+{
+    /// <summary>Samples per second of CPU time, per CPU. 19 by default: a prime, so sampling does not alias with periodic timers.</summary>
+    public int FrequencyHz { get; init; } = 19;
+
+    /// <summary>Processes (thread group ids) to sample; empty samples every process.</summary>
+    public IReadOnlyCollection<int> Pids { get; init; } = [];
+
+    /// <summary>Whether to count samples of the idle task (pid 0) too.</summary>
+    public bool SampleIdle { get; init; }
+
+    /// <summary>
+    /// Distinct (process, thread name, stacks) keys each slot can count between two drains. A sample
+    /// with a new key beyond this is dropped and counted in <see cref="SamplerCounters.CountMapFull"/>.
+    /// </summary>
+    public int CountMapEntries { get; init; } = 16384;
+
+    /// <summary>
+    /// Distinct stacks each slot's stack map can hold between two drains (127 frames, about 1 KiB
+    /// each, preallocated). Hash collisions grow as it fills; they lose the stack, not the sample.
+    /// </summary>
+    public int StackMapEntries { get; init; } = 16384;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrequencyHz);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CountMapEntries);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StackMapEntries);
+        ArgumentNullException.ThrowIfNull(Pids);
+        foreach (var pid in Pids)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pid, nameof(Pids));
+        }
+    }
+}

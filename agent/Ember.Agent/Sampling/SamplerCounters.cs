@@ -1,0 +1,27 @@
+namespace Ember.Agent.Sampling;
+
+/// <summary>Why stack walks found nothing; the samples were still counted, without that stack.</summary>
+/// <param name="NoFrames">Nothing to walk: no kernel frames when the sample hit user mode, no user frames in a kernel thread.</param>
+/// <param name="Collisions">Another stack owned the stack map's hash bucket.</param>
+/// <param name="NoMemory">The stack map had no free bucket.</param>
+/// <param name="Other">Any other error.</param>
+public readonly record struct StackErrorCounters(long NoFrames, long Collisions, long NoMemory, long Other);
+
+/// <summary>
+/// The sampler's counters, summed over CPUs, cumulative since load. Every run of the BPF program
+/// is counted in <see cref="Samples"/>, so
+/// <c>Samples == Dropped + (sum of every <see cref="CpuSample.Count"/> drained)</c>.
+/// </summary>
+/// <param name="Samples">Times the BPF program ran.</param>
+/// <param name="FilteredIdle">Dropped: the idle task, while <see cref="CpuSamplerOptions.SampleIdle"/> is off.</param>
+/// <param name="FilteredPid">Dropped: not one of <see cref="CpuSamplerOptions.Pids"/>.</param>
+/// <param name="CountMapFull">Dropped: the counts map was full (see <see cref="CpuSamplerOptions.CountMapEntries"/>).</param>
+/// <param name="UserStack">Samples kept without a user stack, by cause.</param>
+/// <param name="KernelStack">Samples kept without a kernel stack, by cause.</param>
+public readonly record struct SamplerCounters(
+    long Samples, long FilteredIdle, long FilteredPid, long CountMapFull,
+    StackErrorCounters UserStack, StackErrorCounters KernelStack)
+{
+    /// <summary>Samples not counted in any <see cref="CpuSample"/>.</summary>
+    public long Dropped => FilteredIdle + FilteredPid + CountMapFull;
+}

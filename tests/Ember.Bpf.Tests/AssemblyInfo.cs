@@ -1,0 +1,2 @@
+// Kernel tests share two CPUs, the perf events and this process's fd table: run them one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
