@@ -1,0 +1,20 @@
+using BenchmarkDotNet.Running;
+using Ember.Benchmarks;
+
+// --peer-only [--bridge PATH] [--iterations N]: only the side-by-side run against go tool pprof.
+// Anything else goes to BenchmarkDotNet (e.g. --filter '*'), after the side-by-side run.
+var peerOnly = args.Contains("--peer-only");
+var bridgeIndex = Array.IndexOf(args, "--bridge");
+var bridge = bridgeIndex >= 0 && bridgeIndex + 1 < args.Length ? args[bridgeIndex + 1] : null;
+var iterationsIndex = Array.IndexOf(args, "--iterations");
+var iterations = iterationsIndex >= 0 && iterationsIndex + 1 < args.Length ? int.Parse(args[iterationsIndex + 1], System.Globalization.CultureInfo.InvariantCulture) : 7;
+
+PeerComparison.Run(bridge, iterations);
+if (peerOnly)
+{
+    return 0;
+}
+
+var rest = args.Where((a, i) => a is not ("--peer-only" or "--bridge" or "--iterations") && (i == 0 || args[i - 1] is not ("--bridge" or "--iterations"))).ToArray();
+BenchmarkSwitcher.FromAssembly(typeof(CodecBenchmarks).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest);
+return 0;
