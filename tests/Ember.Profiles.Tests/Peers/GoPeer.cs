@@ -22,6 +22,7 @@ internal static class GoPeer
         ["GOPROXY"] = "off",
         ["GOFLAGS"] = "-mod=mod",
         ["GOTELEMETRY"] = "off",
+        ["TZ"] = "UTC",
         ["GOCACHE"] = Path.Combine(Path.GetTempPath(), "ember-go-cache"),
         ["HOME"] = Path.GetTempPath(),
         ["PPROF_TMPDIR"] = Path.Combine(Path.GetTempPath(), "ember-pprof-tmp"),
