@@ -29,6 +29,10 @@ internal sealed class PprofDecoder
     private readonly IdTable<Location> _locationIds = new();
     private readonly IdTable<Function> _functionIds = new();
 
+    // Labels are immutable and repeat across samples (thread names, span ids): share one object
+    // per distinct wire label instead of allocating one per sample.
+    private readonly Dictionary<(long Key, long Str, long Num, long Unit), Label> _labels = [];
+
     private PprofDecoder(ReadOnlyMemory<byte> payload, ProfileReadLimits limits)
     {
         _payload = payload;
@@ -398,6 +402,7 @@ internal sealed class PprofDecoder
         if (wire == WireType.LengthDelimited)
         {
             var packed = reader.ReadMessage("pprof Sample.location_id");
+            into.EnsureCapacity(into.Count + packed.CountVarints());
             while (!packed.End)
             {
                 packed.CheckCount(into.Count, _limits.MaxTableEntries, field);
@@ -437,10 +442,21 @@ internal sealed class PprofDecoder
             }
         }
 
-        var keyText = String(key, "label.key");
-        return str != 0
-            ? Label.String(keyText, String(str, "label.str"))
-            : Label.Number(keyText, num, String(unit, "label.num_unit"));
+        if (str != 0)
+        {
+            num = unit = 0; // a string label ignores num and num_unit
+        }
+
+        if (!_labels.TryGetValue((key, str, num, unit), out var label))
+        {
+            var keyText = String(key, "label.key");
+            label = str != 0
+                ? Label.String(keyText, String(str, "label.str"))
+                : Label.Number(keyText, num, String(unit, "label.num_unit"));
+            _labels.Add((key, str, num, unit), label);
+        }
+
+        return label;
     }
 
     private static void Register<T>(IdTable<T> table, ulong id, T value, string what, int offset)

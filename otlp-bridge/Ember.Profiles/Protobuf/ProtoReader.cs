@@ -85,6 +85,21 @@ internal ref struct ProtoReader
         throw Error(Offset, "varint longer than 10 bytes");
     }
 
+    /// <summary>Counts the varints left in a packed field (bytes without the continuation bit), to presize lists.</summary>
+    public readonly int CountVarints()
+    {
+        var count = 0;
+        foreach (var b in _buffer[_position..])
+        {
+            if (b < 0x80)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     public ulong ReadFixed64()
     {
         if (_buffer.Length - _position < 8)
@@ -219,6 +234,7 @@ internal ref struct ProtoReader
         if (wireType == WireType.LengthDelimited)
         {
             var packed = ReadMessage(Message);
+            into.EnsureCapacity(into.Count + Math.Min(packed.CountVarints(), maxEntries));
             while (!packed.End)
             {
                 CheckCount(into.Count, maxEntries, field);
