@@ -21,6 +21,9 @@ public sealed class ElfFile : IDisposable
     /// <summary>Upper bound on section headers accepted (extended numbering allows more than 65,535).</summary>
     public const int MaxSections = 1 << 18;
 
+    /// <summary>Upper bound on program headers accepted (extended numbering allows more than 65,535).</summary>
+    public const int MaxProgramHeaders = 1 << 16;
+
     /// <summary>Upper bound on entries read from one symbol table.</summary>
     public const int MaxSymbolsPerTable = 1 << 25;
 
@@ -357,6 +360,11 @@ public sealed class ElfFile : IDisposable
         if (count == 0 || offset == 0)
         {
             return [];
+        }
+
+        if (count > MaxProgramHeaders)
+        {
+            throw new ElfFormatException(string.Create(CultureInfo.InvariantCulture, $"{count} program headers exceed the limit of {MaxProgramHeaders}"));
         }
 
         if (entrySize != ProgramHeaderSize)
