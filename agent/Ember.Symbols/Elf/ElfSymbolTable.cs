@@ -9,7 +9,8 @@ namespace Ember.Symbols.Elf;
 /// </summary>
 /// <remarks>
 /// Rules: several symbols at one address (aliases, the same symbol in both tables) collapse to one,
-/// preferring global over weak over local binding, then a recorded size over none. A symbol with
+/// preferring global over weak over local binding, then a recorded size over none, then fewer leading
+/// underscores (<c>malloc</c> over <c>__libc_malloc</c>), then the shorter name. A symbol with
 /// size 0 covers everything up to the next symbol (or the end of its section). An address past the
 /// end of the nearest preceding sized symbol has no symbol. Immutable and thread-safe once built.
 /// </remarks>
@@ -72,7 +73,7 @@ public sealed class ElfSymbolTable
             }
 
             name.CopyTo(_pool.AsSpan(_poolLength));
-            _candidates.Add(new Candidate(address, size, Rank(binding), _candidates.Count, _poolLength, name.Length));
+            _candidates.Add(new Candidate(address, size, Rank(binding), SymbolNames.LeadingUnderscores(name), _candidates.Count, _poolLength, name.Length));
             _poolLength += name.Length;
         }
 
@@ -88,6 +89,8 @@ public sealed class ElfSymbolTable
                 a.Address != b.Address ? a.Address.CompareTo(b.Address)
                 : a.Rank != b.Rank ? a.Rank.CompareTo(b.Rank)
                 : (a.Size == 0) != (b.Size == 0) ? (a.Size == 0 ? 1 : -1)
+                : a.Underscores != b.Underscores ? a.Underscores.CompareTo(b.Underscores)
+                : a.NameLength != b.NameLength ? a.NameLength.CompareTo(b.NameLength)
                 : a.Sequence.CompareTo(b.Sequence));
 
             var chosen = new List<Candidate>(_candidates.Count);
@@ -127,7 +130,7 @@ public sealed class ElfSymbolTable
             _ => 2,
         };
 
-        private readonly record struct Candidate(ulong Address, ulong Size, byte Rank, int Sequence, int NameStart, int NameLength);
+        private readonly record struct Candidate(ulong Address, ulong Size, byte Rank, int Underscores, int Sequence, int NameStart, int NameLength);
     }
 }
 
