@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Ember.Symbols.Tests.Peers;
+
+/// <summary>
+/// A running native fixture: it prints <c>name 0xADDRESS</c> for a few of its functions, then waits
+/// until its standard input closes, so a test can read its <c>/proc/PID/maps</c> meanwhile.
+/// </summary>
+internal sealed class FixtureProcess : IDisposable
+{
+    private readonly Process _process;
+
+    public FixtureProcess(string binary, int printedLines = 3)
+    {
+        var start = new ProcessStartInfo(binary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
+        var printed = new Dictionary<string, ulong>();
+        for (var i = 0; i < printedLines; i++)
+        {
+            var line = _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"{binary} exited before printing its addresses");
+            var parts = line.Split(' ');
+            printed[parts[0]] = ulong.Parse(parts[1].AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+
+        PrintedAddresses = printed;
+    }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Runtime address of each function the fixture printed, by name.</summary>
+    public IReadOnlyDictionary<string, ulong> PrintedAddresses { get; }
+
+    public void Dispose()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                _process.Kill();
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
