@@ -1,0 +1,155 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Ember.Agent.Processes;
+using Ember.Agent.Profiles;
+using Ember.Agent.Sampling;
+using Ember.Agent.Symbolization;
+using Ember.Bpf;
+using Ember.Profiles.IO;
+using Microsoft.Extensions.Logging;
+
+namespace Ember.Agent.Cli;
+
+/// <summary>
+/// <c>ember-agent record</c>: samples on-CPU stacks for a while and writes one local file — pprof
+/// (default), OTLP, OTLP/JSON, folded stacks or an HTML flame graph. No server needed. Ctrl+C or
+/// SIGTERM ends the recording early and still writes what was sampled.
+/// </summary>
+internal static class RecordCommand
+{
+    private static readonly TimeSpan DrainInterval = TimeSpan.FromSeconds(5);
+
+    public static Command Create(TextWriter output, TextWriter error, ILoggerFactory logging)
+    {
+        var duration = new Option<string>("--duration") { Description = "How long to sample: 500ms, 30s, 2m, 1h.", DefaultValueFactory = _ => "30s" };
+        var frequency = new Option<int>("--frequency") { Description = "Samples per second per CPU.", DefaultValueFactory = _ => 99 };
+        var pids = new Option<int[]>("--pid") { Description = "Only these processes (repeatable); default: every process.", AllowMultipleArgumentsPerToken = true };
+        var outputPath = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "cpu.pb.gz" };
+        var format = new Option<string?>("--format") { Description = "pprof|otlp|otlp-json|folded|html (default: from --output's extension, else pprof)." };
+        var idle = new Option<bool>("--sample-idle") { Description = "Also count the idle task (pid 0)." };
+        var command = new Command("record", "Sample every process's on-CPU stacks for a while and write one local profile file.")
+        {
+            duration, frequency, pids, outputPath, format, idle,
+        };
+        command.SetAction((result, cancellation) => Task.FromResult(Execute(
+            new RecordRequest(result.GetValue(duration)!, result.GetValue(frequency), result.GetValue(pids) ?? [], result.GetValue(outputPath)!, result.GetValue(format), result.GetValue(idle)),
+            output,
+            error,
+            logging.CreateLogger("record"),
+            cancellation)));
+        return command;
+    }
+
+    internal sealed record RecordRequest(string Duration, int FrequencyHz, IReadOnlyList<int> Pids, string Output, string? Format, bool SampleIdle);
+
+    internal static int Execute(RecordRequest request, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellation)
+    {
+        if (!DurationParser.TryParse(request.Duration, out var duration))
+        {
+            error.WriteLine($"ember-agent record: invalid --duration '{request.Duration}'; use e.g. 500ms, 30s, 2m");
+            return ExitCodes.Usage;
+        }
+
+        if (request.FrequencyHz is < 1 or > 10_000)
+        {
+            error.WriteLine($"ember-agent record: --frequency {request.FrequencyHz} is outside 1..10000 Hz");
+            return ExitCodes.Usage;
+        }
+
+        ProfileFormat format;
+        if (request.Format is { } name)
+        {
+            if (!ProfileFormats.TryParse(name, out format))
+            {
+                error.WriteLine($"ember-agent record: unknown --format '{name}'; use pprof|otlp|otlp-json|folded|html");
+                return ExitCodes.Usage;
+            }
+        }
+        else
+        {
+            format = ProfileFormats.FromPath(request.Output) ?? ProfileFormat.Pprof;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            using var libbpfLog = LibbpfLog.RouteTo(logger);
+            var result = Record(request, duration, logger, stop.Token);
+            var bytes = ProfileDocument.FromOtlp(result.Data).Write(format);
+            WriteAtomically(request.Output, bytes);
+            output.WriteLine(
+                $"wrote {request.Output} ({ProfileFormats.Name(format)}): {result.Samples} samples from {result.Data.ResourceProfiles.Count} processes " +
+                $"over {result.Elapsed.TotalSeconds:F1}s, {result.UnknownFrames} unsymbolized frames, {result.Dropped} dropped");
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
+        {
+            error.WriteLine($"ember-agent record: {ex.Message}");
+            error.WriteLine("Run 'ember-agent check' for what is missing and how to fix it.");
+            return ExitCodes.MissingPrivilege;
+        }
+        catch (Exception ex) when (ex is BpfException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"ember-agent record: {ex.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private sealed record Recording(Ember.Profiles.Otlp.ProfilesData Data, long Samples, long UnknownFrames, long Dropped, TimeSpan Elapsed);
+
+    private static Recording Record(RecordRequest request, TimeSpan duration, ILogger logger, CancellationToken stop)
+    {
+        var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle };
+        using var sampler = CpuSampler.Load(options, logger);
+        using var resolver = new SymbolFrameResolver(logger);
+        var builder = new CpuProfileBuilder(resolver, new ProcessInfoReader(), request.FrequencyHz, Environment.MachineName);
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        sampler.Start();
+        SamplerCounters counters;
+        try
+        {
+            while (clock.Elapsed < duration && !stop.IsCancellationRequested)
+            {
+                var wait = duration - clock.Elapsed;
+                stop.WaitHandle.WaitOne(wait < DrainInterval ? wait : DrainInterval);
+                Add(builder, sampler.Drain());
+            }
+        }
+        finally
+        {
+            sampler.Stop();
+        }
+
+        var last = sampler.Drain();
+        Add(builder, last);
+        counters = last.Counters;
+        var ended = DateTimeOffset.UtcNow;
+        var samples = builder.SampleCount;
+        var unknown = builder.UnknownFrames;
+        AgentLog.RecordingFinished(logger, counters.Samples, counters.Dropped, counters.FilteredIdle, counters.FilteredPid, counters.CountMapFull);
+        return new Recording(builder.Build(started, ended), samples, unknown, counters.CountMapFull, clock.Elapsed);
+    }
+
+    private static void Add(CpuProfileBuilder builder, CpuSampleBatch batch)
+    {
+        foreach (var sample in batch.Samples)
+        {
+            builder.Add(sample);
+        }
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var full = Path.GetFullPath(path);
+        var temporary = full + ".tmp-" + Environment.ProcessId;
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, full, overwrite: true);
+    }
+}

@@ -1,0 +1,235 @@
+using System.Reflection;
+using Ember.Agent.Processes;
+using Ember.Agent.Sampling;
+using Ember.Agent.Symbolization;
+using Ember.Profiles;
+using Ember.Profiles.Otlp;
+
+namespace Ember.Agent.Profiles;
+
+/// <summary>
+/// Accumulates drained CPU samples into OTLP profiles: one resource per process (decision 6),
+/// sample type (samples,count), period (cpu,nanoseconds) = 1e9/Hz, kernel frames above user frames,
+/// profile.frame.type on locations and build IDs on mappings. Stacks are symbolized as they are
+/// added, while the process (and its /proc/PID/maps) still exists; identical stacks from several
+/// drains merge into one sample.
+/// </summary>
+public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader processes, int frequencyHz, string hostName)
+{
+    private static readonly string AgentVersion =
+        typeof(CpuProfileBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    private readonly Dictionary<int, ProcessProfile> _processes = [];
+    private readonly Dictionary<ulong, Location> _kernelLocations = [];
+    private readonly Dictionary<(string? Name, string? SystemName, string? File), Function> _functions = [];
+    private readonly Dictionary<ResolvedMapping, Mapping> _mappings = [];
+
+    /// <summary>Number of samples added since the last <see cref="Build"/>.</summary>
+    public long SampleCount { get; private set; }
+
+    /// <summary>Number of frames no symbol source could name (kept with their mapping).</summary>
+    public long UnknownFrames { get; private set; }
+
+    /// <summary>Adds one drained, aggregated sample.</summary>
+    public void Add(CpuSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (!_processes.TryGetValue(sample.Pid, out var process))
+        {
+            process = new ProcessProfile(processes.Get(sample.Pid, sample.ThreadName));
+            _processes.Add(sample.Pid, process);
+        }
+
+        var key = new SampleKey(sample.ThreadName, sample.KernelStack, sample.UserStack);
+        if (!process.Samples.TryGetValue(key, out var merged))
+        {
+            merged = new Sample { Stack = BuildStack(sample) };
+            merged.Attributes.Add(KeyValueAndUnit.String("thread.name", sample.ThreadName));
+            merged.Values.Add(0);
+            process.Samples.Add(key, merged);
+        }
+
+        merged.Values[0] += sample.Count;
+        SampleCount += sample.Count;
+    }
+
+    /// <summary>Builds the export request for the window and starts a new, empty one.</summary>
+    public ProfilesData Build(DateTimeOffset start, DateTimeOffset end)
+    {
+        var data = new ProfilesData();
+        foreach (var process in _processes.Values.OrderBy(p => p.Info.Pid))
+        {
+            var profile = new Profile
+            {
+                SampleType = new ProfileValueType("samples", "count"),
+                PeriodType = new ProfileValueType("cpu", "nanoseconds"),
+                Period = 1_000_000_000L / frequencyHz,
+                TimeUnixNano = (ulong)start.ToUnixTimeMilliseconds() * 1_000_000UL,
+                DurationNano = (ulong)Math.Max(0, (end - start).Ticks) * 100UL,
+            };
+            profile.Samples.AddRange(process.Samples.Values);
+            var scope = new ScopeProfiles { Scope = new InstrumentationScope { Name = "ember-agent", Version = AgentVersion } };
+            scope.Profiles.Add(profile);
+            var resource = new ResourceProfiles { Resource = ResourceOf(process.Info) };
+            resource.ScopeProfiles.Add(scope);
+            data.ResourceProfiles.Add(resource);
+        }
+
+        // Interning caches start over each window, so a long-running agent's memory follows the
+        // live processes, not every process it ever saw; the resolver keeps per-binary symbol caches.
+        _processes.Clear();
+        _kernelLocations.Clear();
+        _functions.Clear();
+        _mappings.Clear();
+        SampleCount = 0;
+        UnknownFrames = 0;
+        return data;
+    }
+
+    private Resource ResourceOf(ProcessInfo info)
+    {
+        var resource = new Resource();
+        resource.Attributes.Add(new KeyValue("host.name", AnyValue.String(hostName)));
+        resource.Attributes.Add(new KeyValue("process.pid", AnyValue.Int(info.Pid)));
+        resource.Attributes.Add(new KeyValue("process.executable.name", AnyValue.String(info.Name)));
+        if (info.ExecutablePath is { } path)
+        {
+            resource.Attributes.Add(new KeyValue("process.executable.path", AnyValue.String(path)));
+        }
+
+        if (info.Container is { } container)
+        {
+            resource.Attributes.Add(new KeyValue("container.id", AnyValue.String(container.ContainerId)));
+            if (container.PodUid is { } podUid)
+            {
+                resource.Attributes.Add(new KeyValue("k8s.pod.uid", AnyValue.String(podUid)));
+            }
+        }
+
+        return resource;
+    }
+
+    private Stack BuildStack(CpuSample sample)
+    {
+        var stack = new Stack();
+        foreach (var address in sample.KernelStack)
+        {
+            if (!_kernelLocations.TryGetValue(address, out var location))
+            {
+                location = ToLocation(resolver.ResolveKernel(address));
+                _kernelLocations.Add(address, location);
+            }
+
+            stack.Locations.Add(location);
+        }
+
+        var process = _processes[sample.Pid];
+        foreach (var address in sample.UserStack)
+        {
+            if (!process.Locations.TryGetValue(address, out var location))
+            {
+                location = ToLocation(resolver.ResolveUser(sample.Pid, address));
+                process.Locations.Add(address, location);
+            }
+
+            stack.Locations.Add(location);
+        }
+
+        return stack;
+    }
+
+    private Location ToLocation(ResolvedFrame frame)
+    {
+        var location = new Location { Address = frame.Address, Mapping = frame.Mapping is { } m ? MappingOf(m) : null };
+        location.Attributes.Add(KeyValueAndUnit.String("profile.frame.type", frame.FrameType));
+        if (frame.FunctionName is null && frame.SystemName is null)
+        {
+            UnknownFrames++;
+            return location;
+        }
+
+        var key = (frame.FunctionName, frame.SystemName, frame.FileName);
+        if (!_functions.TryGetValue(key, out var function))
+        {
+            function = new Function
+            {
+                Name = frame.FunctionName ?? frame.SystemName ?? string.Empty,
+                SystemName = frame.SystemName ?? frame.FunctionName ?? string.Empty,
+                FileName = frame.FileName ?? string.Empty,
+            };
+            _functions.Add(key, function);
+        }
+
+        location.Lines.Add(new Line { Function = function, Number = frame.Line });
+        return location;
+    }
+
+    private Mapping MappingOf(ResolvedMapping resolved)
+    {
+        if (_mappings.TryGetValue(resolved, out var mapping))
+        {
+            return mapping;
+        }
+
+        mapping = new Mapping { MemoryStart = resolved.Start, MemoryLimit = resolved.Limit, FileOffset = resolved.FileOffset, FileName = resolved.Path };
+        AddBuildId(mapping, "process.executable.build_id.gnu", resolved.GnuBuildId);
+        AddBuildId(mapping, "process.executable.build_id.go", resolved.GoBuildId);
+        AddBuildId(mapping, "process.executable.build_id.htlhash", resolved.HtlHash);
+        _mappings.Add(resolved, mapping);
+        return mapping;
+    }
+
+    private static void AddBuildId(Mapping mapping, string key, string? value)
+    {
+        if (value is not null)
+        {
+            mapping.Attributes.Add(KeyValueAndUnit.String(key, value));
+        }
+    }
+
+    private sealed class ProcessProfile(ProcessInfo info)
+    {
+        public ProcessInfo Info { get; } = info;
+
+        public Dictionary<ulong, Location> Locations { get; } = [];
+
+        public Dictionary<SampleKey, Sample> Samples { get; } = [];
+    }
+
+    /// <summary>Identity of an aggregated stack: thread name and both address lists.</summary>
+    private sealed class SampleKey(string thread, IReadOnlyList<ulong> kernel, IReadOnlyList<ulong> user) : IEquatable<SampleKey>
+    {
+        private readonly int _hash = Hash(thread, kernel, user);
+
+        public bool Equals(SampleKey? other) =>
+            other is not null && _hash == other._hash && thread == other.Thread && kernel.SequenceEqual(other.Kernel) && user.SequenceEqual(other.User);
+
+        public override bool Equals(object? obj) => Equals(obj as SampleKey);
+
+        public override int GetHashCode() => _hash;
+
+        private string Thread => thread;
+
+        private IReadOnlyList<ulong> Kernel => kernel;
+
+        private IReadOnlyList<ulong> User => user;
+
+        private static int Hash(string thread, IReadOnlyList<ulong> kernel, IReadOnlyList<ulong> user)
+        {
+            var hash = default(HashCode);
+            hash.Add(thread, StringComparer.Ordinal);
+            foreach (var address in kernel)
+            {
+                hash.Add(address);
+            }
+
+            hash.Add(-1);
+            foreach (var address in user)
+            {
+                hash.Add(address);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+}
