@@ -1,7 +1,7 @@
 using Ember.Bridge.Cli;
 using Ember.Profiles.Otlp;
 using Ember.Profiles.Pprof;
-using Ember.Profiles.Tests.Peers;
+using Ember.TestSupport;
 using Ember.Profiles.Validation;
 
 namespace Ember.Profiles.Tests.Cli;

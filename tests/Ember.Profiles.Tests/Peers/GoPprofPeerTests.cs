@@ -1,4 +1,5 @@
 using Ember.Profiles.Pprof;
+using Ember.TestSupport;
 
 namespace Ember.Profiles.Tests.Peers;
 

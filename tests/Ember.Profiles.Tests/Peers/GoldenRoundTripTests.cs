@@ -1,6 +1,7 @@
 using Ember.Profiles.IO;
 using Ember.Profiles.Otlp;
 using Ember.Profiles.Pprof;
+using Ember.TestSupport;
 
 namespace Ember.Profiles.Tests.Peers;
 

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 
-namespace Ember.Profiles.Tests.Peers;
+namespace Ember.TestSupport;
 
 /// <summary>Runs a real peer program (go, chromium...) with a timeout and captures its output.</summary>
-internal static class ExternalProcess
+public static class ExternalProcess
 {
+    /// <summary>Exit code and captured output of a finished process.</summary>
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
     /// <summary>

@@ -1,18 +1,25 @@
-namespace Ember.Profiles.Tests.Peers;
+namespace Ember.TestSupport;
 
 /// <summary>
 /// The Go toolchain as a peer: builds the fixture workload (tests/fixtures/goprof), which writes
 /// real runtime/pprof CPU and heap profiles, and runs <c>go tool pprof</c> on files we wrote.
 /// Built once per test run; offline (GOPROXY=off, GOTOOLCHAIN=local, standard library only).
 /// </summary>
-internal static class GoPeer
+public static class GoPeer
 {
+    private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<Profiles> Generated = new(Generate, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public sealed record Profiles(string CpuProfile, string HeapProfile);
 
     /// <summary>A CPU profile (about 70% in main.hotLoop) and a heap profile written by the Go runtime.</summary>
     public static Profiles RuntimeProfiles => Generated.Value;
+
+    /// <summary>
+    /// The fixture workload binary: <c>goprof -cpu FILE -duration 5s -hot 0.7</c> burns that much CPU,
+    /// 70% of it in <c>main.hotLoop</c> and 30% in <c>main.coldLoop</c> (Go keeps frame pointers).
+    /// </summary>
+    public static string FixtureBinary => Built.Value;
 
     private static string Go => ExternalProcess.Require("go", "golang-go");
 
@@ -46,14 +53,20 @@ internal static class GoPeer
         throw new DirectoryNotFoundException($"tests/fixtures/{name} not found above {AppContext.BaseDirectory}");
     }
 
-    private static Profiles Generate()
+    private static string Build()
     {
         var output = Directory.CreateTempSubdirectory("ember-goprof-").FullName;
         var binary = Path.Combine(output, "goprof");
         ExternalProcess.RunChecked(Go, ["build", "-o", binary, "."], FixtureDirectory("goprof"), Environment);
+        return binary;
+    }
+
+    private static Profiles Generate()
+    {
+        var output = Path.GetDirectoryName(FixtureBinary)!;
         var cpu = Path.Combine(output, "cpu.pb.gz");
         var heap = Path.Combine(output, "heap.pb.gz");
-        ExternalProcess.RunChecked(binary, ["-cpu", cpu, "-heap", heap, "-duration", "2s", "-hot", "0.7"]);
+        ExternalProcess.RunChecked(FixtureBinary, ["-cpu", cpu, "-heap", heap, "-duration", "2s", "-hot", "0.7"]);
         return new Profiles(cpu, heap);
     }
 }

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ember.Profiles.Otlp;
+using Ember.TestSupport;
+
+namespace Ember.Agent.Tests.Cli;
+
+/// <summary>
+/// <c>ember-agent record</c> against a real workload on the real kernel: the Go fixture burns CPU
+/// 70% in main.hotLoop and 30% in main.coldLoop; go tool pprof reads what the agent wrote.
+/// </summary>
+public sealed class RecordCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ember-record-").FullName;
+    private readonly Process _workload;
+
+    public RecordCommandTests()
+    {
+        var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "60s", "-hot", "0.7" } };
+        _workload = Process.Start(start) ?? throw new InvalidOperationException("could not start the workload");
+    }
+
+    [Fact]
+    public void Recording_a_workload_names_its_hot_function_with_its_share_in_go_tool_pprof()
+    {
+        var output = Path.Combine(_directory, "cpu.pb.gz");
+
+        var result = AgentProcess.Run("record", "--pid", Pid, "--duration", "4s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var top = TopFunctions(output);
+        Assert.Equal("main.hotLoop", top[0].Name);
+        Assert.Equal("main.coldLoop", top[1].Name);
+        var total = top.Sum(f => f.Flat);
+        Assert.InRange(top[0].Flat / total, 0.5, 0.85);
+        Assert.InRange(total, 4 * 99 * 0.5, 4 * 99 * 1.3); // one busy thread at 99 Hz for about 4 s
+    }
+
+    [Fact]
+    public void Otlp_output_carries_process_resource_frame_types_and_build_ids()
+    {
+        var output = Path.Combine(_directory, "cpu.otlp");
+
+        var result = AgentProcess.Run("record", "--pid", Pid, "--duration", "2s", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var data = OtlpCodec.Decode(File.ReadAllBytes(output));
+        var resource = Assert.Single(data.ResourceProfiles);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == _workload.Id);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.executable.name" && a.Value.StringValue == "goprof");
+        var profile = resource.ScopeProfiles[0].Profiles[0];
+        Assert.Equal(("samples", "count", "cpu", "nanoseconds", 1_000_000_000L / 99), (profile.SampleType.Type, profile.SampleType.Unit, profile.PeriodType!.Type, profile.PeriodType.Unit, profile.Period));
+        var hot = profile.Samples.SelectMany(s => s.Stack.Locations).First(l => l.Lines.Count > 0 && l.Lines[0].Function!.Name == "main.hotLoop");
+        Assert.Contains(hot.Attributes, a => a.Key == "profile.frame.type" && a.Value.StringValue == "go");
+        Assert.Contains(hot.Mapping!.Attributes, a => a.Key == "process.executable.build_id.go");
+        Assert.Contains(hot.Mapping!.Attributes, a => a.Key == "process.executable.build_id.htlhash");
+        Assert.Contains("main.go", hot.Lines[0].Function!.FileName, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cpu.folded", "main.hotLoop")]
+    [InlineData("cpu.html", "main.hotLoop")]
+    public void Text_formats_come_from_the_output_extension(string name, string expected)
+    {
+        var output = Path.Combine(_directory, name);
+
+        var result = AgentProcess.Run("record", "--pid", Pid, "--duration", "2s", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains(expected, File.ReadAllText(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_ends_the_recording_early_and_still_writes_the_profile()
+    {
+        var output = Path.Combine(_directory, "term.pb.gz");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ember-agent.dll"), "record", "--pid", Pid, "--duration", "120s", "--output", output })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var agent = Process.Start(start)!;
+        var stdout = agent.StandardOutput.ReadToEndAsync();
+        var stderr = agent.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        ExternalProcess.RunChecked("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(30)), "the agent did not stop on SIGTERM");
+        Assert.True(agent.ExitCode == 0, await stderr);
+        Assert.Contains("wrote", await stdout, StringComparison.Ordinal);
+        Assert.Equal("main.hotLoop", TopFunctions(output)[0].Name);
+    }
+
+    [Theory]
+    [InlineData("--duration", "soon")]
+    [InlineData("--frequency", "0")]
+    [InlineData("--format", "svg")]
+    public void Bad_options_are_usage_errors(string option, string value)
+    {
+        var result = AgentProcess.Run("record", option, value, "--output", Path.Combine(_directory, "x.pb.gz"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(value, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_the_record_options()
+    {
+        var result = AgentProcess.Run("record", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--duration", "--frequency", "--pid", "--output", "--format" })
+        {
+            Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose()
+    {
+        _workload.Kill();
+        _workload.WaitForExit();
+        _workload.Dispose();
+    }
+
+    private string Pid => _workload.Id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>go tool pprof -top rows (flat samples and name), hottest first.</summary>
+    private static List<(string Name, double Flat)> TopFunctions(string profile)
+    {
+        var rows = new List<(string, double)>();
+        var inTable = false;
+        foreach (var line in GoPeer.Pprof("-top", "-symbolize=none", "-nodecount=50", profile).Split('\n'))
+        {
+            if (line.TrimStart().StartsWith("flat", StringComparison.Ordinal))
+            {
+                inTable = true;
+                continue;
+            }
+
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (inTable && fields.Length >= 6)
+            {
+                rows.Add((string.Join(' ', fields[5..]), double.Parse(fields[0], CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return rows;
+    }
+}
