@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Ember.Profiles.Otlp;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -19,6 +20,7 @@ public sealed class GrpcProfileExporter : IProfileExporter
         Marshallers.Create<ExportResponse>(_ => throw new NotSupportedException("the agent never sends export responses"), bytes => ExportResponse.Decode(bytes)));
 
     private readonly OtlpExportOptions _options;
+    private readonly Metadata _metadata = new();
     private readonly GrpcChannel _channel;
     private readonly CallInvoker _invoker;
 
@@ -34,31 +36,29 @@ public sealed class GrpcProfileExporter : IProfileExporter
             ThrowOperationCanceledOnCancellation = true,
         });
         _invoker = _channel.CreateCallInvoker();
+        foreach (var (key, value) in options.Headers)
+        {
+            _metadata.Add(key.ToLowerInvariant(), value);
+        }
+
+        if (options.Gzip)
+        {
+            // Grpc.Net.Client's documented switch for compressing the request message.
+            _metadata.Add("grpc-internal-encoding-request", "gzip");
+        }
     }
 
     /// <inheritdoc/>
     public async Task<ExportAttemptResult> SendAsync(ProfilesData data, CancellationToken cancellation)
     {
-        var metadata = new Metadata();
-        foreach (var (key, value) in _options.Headers)
-        {
-            metadata.Add(key.ToLowerInvariant(), value);
-        }
-
-        if (_options.Gzip)
-        {
-            // Grpc.Net.Client's documented switch for compressing the request message.
-            metadata.Add("grpc-internal-encoding-request", "gzip");
-        }
-
         try
         {
-            var call = _invoker.AsyncUnaryCall(ExportMethod, null, new CallOptions(metadata, DateTime.UtcNow + _options.Timeout, cancellation), data);
+            using var call = _invoker.AsyncUnaryCall(ExportMethod, null, new CallOptions(_metadata, DateTime.UtcNow + _options.Timeout, cancellation), data);
             return ExportAttemptResult.Accepted(await call.ResponseAsync.ConfigureAwait(false));
         }
         catch (RpcException ex)
         {
-            var reason = ex.StatusCode.ToString().ToUpperInvariant() + (ex.Status.Detail is { Length: > 0 } detail ? ": " + detail : "");
+            var reason = CanonicalName(ex.StatusCode) + (ex.Status.Detail is { Length: > 0 } detail ? ": " + detail : "");
             return ex.StatusCode switch
             {
                 StatusCode.Unavailable or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded or StatusCode.Aborted =>
@@ -70,6 +70,23 @@ public sealed class GrpcProfileExporter : IProfileExporter
 
     /// <inheritdoc/>
     public void Dispose() => _channel.Dispose();
+
+    /// <summary>The status code as gRPC spells it (INVALID_ARGUMENT), not as the C# enum does.</summary>
+    private static string CanonicalName(StatusCode code)
+    {
+        var name = new StringBuilder();
+        foreach (var c in code.ToString())
+        {
+            if (char.IsUpper(c) && name.Length > 0)
+            {
+                name.Append('_');
+            }
+
+            name.Append(char.ToUpperInvariant(c));
+        }
+
+        return name.ToString();
+    }
 
     private static TimeSpan? Pushback(Metadata trailers) =>
         trailers.GetValue("grpc-retry-pushback-ms") is { } text

@@ -90,11 +90,20 @@ public static class OtlpExportOptionsResolver
                 throw new OtlpConfigurationException($"OTLP header '{pair}' is not key=value");
             }
 
-            headers.Add(new(Uri.UnescapeDataString(pair[..equals].Trim()), Uri.UnescapeDataString(pair[(equals + 1)..].Trim())));
+            var key = Uri.UnescapeDataString(pair[..equals].Trim());
+            if (!key.All(IsTokenCharacter))
+            {
+                throw new OtlpConfigurationException($"OTLP header name '{key}' is not a valid HTTP header name");
+            }
+
+            headers.Add(new(key, Uri.UnescapeDataString(pair[(equals + 1)..].Trim())));
         }
 
         return headers;
     }
+
+    /// <summary>RFC 9110 token characters, the only ones a header name (and gRPC metadata key) may use.</summary>
+    private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     private static OtlpProtocol? ParseProtocol(string? text, string source) => text switch
     {

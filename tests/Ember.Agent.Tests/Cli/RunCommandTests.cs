@@ -15,28 +15,36 @@ namespace Ember.Agent.Tests.Cli;
 public sealed class RunCommandTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
-    private Process _workload = null!;
+    private readonly Lazy<Process> _workload = new(StartWorkload);
     private FakeOtlpCollector _collector = null!;
 
-    public async Task InitializeAsync()
-    {
-        var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "120s", "-hot", "0.7" } };
-        _workload = Process.Start(start) ?? throw new InvalidOperationException("could not start the workload");
-        _collector = await FakeOtlpCollector.StartAsync();
-    }
+    public async Task InitializeAsync() => _collector = await FakeOtlpCollector.StartAsync();
 
     public async Task DisposeAsync()
     {
-        _workload.Kill();
-        await _workload.WaitForExitAsync();
-        _workload.Dispose();
+        // Only the tests that sample start the CPU-burning workload: the machine's cores are shared.
+        if (_workload.IsValueCreated)
+        {
+            _workload.Value.Kill();
+            await _workload.Value.WaitForExitAsync();
+            _workload.Value.Dispose();
+        }
+
         await _collector.DisposeAsync();
     }
 
-    private string Pid => _workload.Id.ToString(CultureInfo.InvariantCulture);
+    private static Process StartWorkload()
+    {
+        var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "120s", "-hot", "0.7" } };
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the workload");
+    }
 
-    private RunCommand.RunRequest Request(string? endpoint = null, string? protocol = null, string interval = "2s") =>
-        new(endpoint, protocol, 99, interval, "test-node", [_workload.Id]);
+    private int WorkloadPid => _workload.Value.Id;
+
+    private string Pid => WorkloadPid.ToString(CultureInfo.InvariantCulture);
+
+    private RunCommand.RunRequest Request(string? endpoint = null, string? protocol = null) =>
+        new(endpoint, protocol, 99, "2s", "test-node", [WorkloadPid]);
 
     private static Task<int> ExecuteAsync(RunCommand.RunRequest request, Dictionary<string, string> environment, TextWriter error, CancellationToken stop) =>
         Task.Run(() => RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, stop), CancellationToken.None);
@@ -110,7 +118,9 @@ public sealed class RunCommandTests : IAsyncLifetime
         var environment = variable is null ? [] : new Dictionary<string, string> { [variable] = value };
         using var error = new StringWriter(CultureInfo.InvariantCulture);
 
-        var exitCode = RunCommand.Execute(Request(protocol: variable is null ? value : null), environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, CancellationToken.None);
+        var request = new RunCommand.RunRequest(null, variable is null ? value : null, 99, "2s", null, []);
+
+        var exitCode = RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, CancellationToken.None);
 
         Assert.Equal(2, exitCode);
         Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
@@ -143,7 +153,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     private void AssertHotLoopOfWorkload(ProfilesData data)
     {
         var resource = Assert.Single(data.ResourceProfiles);
-        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == _workload.Id);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == WorkloadPid);
         Assert.Contains(resource.Resource.Attributes, a => a.Key == "host.name" && a.Value.StringValue == "test-node");
         var profile = Assert.Single(Assert.Single(resource.ScopeProfiles).Profiles);
         Assert.Contains(profile.Samples.SelectMany(s => s.Stack.Locations), l => l.Lines.Any(line => line.Function?.Name == "main.hotLoop"));

@@ -66,10 +66,13 @@ public sealed class OtlpExportOptionsResolverTests
         Assert.Equal([new("authorization", "Bearer abc=="), new("x-tenant", "team-a"), new("empty", "")], headers);
     }
 
-    [Fact]
-    public void A_header_without_a_key_is_a_configuration_error()
+    [Theory]
+    [InlineData("=value")]
+    [InlineData("no-equals-sign")]
+    [InlineData("bad%20name=value")]
+    public void A_header_without_a_valid_name_is_a_configuration_error(string text)
     {
-        Assert.Throws<OtlpConfigurationException>(() => OtlpExportOptionsResolver.ParseHeaders("=value"));
+        Assert.Throws<OtlpConfigurationException>(() => OtlpExportOptionsResolver.ParseHeaders(text));
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class OtlpExportersTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(OtlpProtocol.Grpc, "INVALIDARGUMENT: fake says no")]
+    [InlineData(OtlpProtocol.Grpc, "INVALID_ARGUMENT: fake says no")]
     [InlineData(OtlpProtocol.HttpProtobuf, "HTTP 400")]
     public async Task A_bad_request_is_not_retried_and_counts_as_a_failure_with_its_reason(OtlpProtocol protocol, string reason)
     {
