@@ -20,6 +20,7 @@ internal static class AgentCommandLine
         {
             CheckCommand.Create(output, logging),
             RecordCommand.Create(output, error, logging),
+            RunCommand.Create(output, error, logging),
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Ember.Agent.Export;
+using Ember.Agent.Processes;
+using Ember.Agent.Profiles;
+using Ember.Agent.Sampling;
+using Ember.Agent.Symbolization;
+using Ember.Bpf;
+using Microsoft.Extensions.Logging;
+
+namespace Ember.Agent.Cli;
+
+/// <summary>
+/// <c>ember-agent run</c>, the DaemonSet mode: samples every process continuously and, every collect
+/// interval, builds one OTLP profiles request and hands it to the exporter task (OTLP/gRPC or
+/// OTLP/HTTP). SIGTERM or Ctrl+C flushes the last window, detaches and exits 0.
+/// </summary>
+internal static class RunCommand
+{
+    /// <summary>How often the BPF counts map is drained within a window, so it does not fill up.</summary>
+    private static readonly TimeSpan DrainInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long shutdown waits for queued windows (a DaemonSet's grace period is 30 s).</summary>
+    private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>Windows held while the endpoint is slow: 8 × 15 s = two minutes of backlog.</summary>
+    private const int QueueCapacity = 8;
+
+    public static Command Create(TextWriter output, TextWriter error, ILoggerFactory logging)
+    {
+        var endpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint (default: OTEL_EXPORTER_OTLP_[PROFILES_]ENDPOINT, else http://localhost:4317 for grpc, :4318 for http/protobuf)." };
+        var protocol = new Option<string?>("--otlp-protocol") { Description = "grpc|http/protobuf (default: OTEL_EXPORTER_OTLP_[PROFILES_]PROTOCOL, else grpc)." };
+        var frequency = new Option<int>("--frequency") { Description = "Samples per second per CPU.", DefaultValueFactory = _ => 19 };
+        var interval = new Option<string>("--collect-interval") { Description = "How often a profile is built and exported: 10s, 1m.", DefaultValueFactory = _ => "15s" };
+        var node = new Option<string?>("--node") { Description = "Node name, reported as host.name (default: the machine name)." };
+        var pids = new Option<int[]>("--pid") { Description = "Only these processes (repeatable); default: every process.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("run", "Profile every process continuously and export OTLP profiles (the DaemonSet mode).")
+        {
+            endpoint, protocol, frequency, interval, node, pids,
+        };
+
+        // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
+        // SIGTERM before it returns 143, too little to flush; this command handles the signals itself.
+        command.SetAction(result => Execute(
+            new RunRequest(result.GetValue(endpoint), result.GetValue(protocol), result.GetValue(frequency), result.GetValue(interval)!, result.GetValue(node), result.GetValue(pids) ?? []),
+            Environment.GetEnvironmentVariable,
+            output,
+            error,
+            logging,
+            CancellationToken.None));
+        return command;
+    }
+
+    internal sealed record RunRequest(string? Endpoint, string? Protocol, int FrequencyHz, string CollectInterval, string? Node, IReadOnlyList<int> Pids);
+
+    internal static int Execute(RunRequest request, Func<string, string?> environment, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
+    {
+        if (!DurationParser.TryParse(request.CollectInterval, out var interval))
+        {
+            error.WriteLine($"ember-agent run: invalid --collect-interval '{request.CollectInterval}'; use e.g. 10s, 1m");
+            return ExitCodes.Usage;
+        }
+
+        if (request.FrequencyHz is < 1 or > 10_000)
+        {
+            error.WriteLine($"ember-agent run: --frequency {request.FrequencyHz} is outside 1..10000 Hz");
+            return ExitCodes.Usage;
+        }
+
+        OtlpExportOptions options;
+        try
+        {
+            options = OtlpExportOptionsResolver.Resolve(request.Endpoint, request.Protocol, environment);
+        }
+        catch (OtlpConfigurationException ex)
+        {
+            error.WriteLine($"ember-agent run: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopOn(context, stop));
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopOn(context, stop));
+        var logger = logging.CreateLogger("run");
+        var statistics = new ExportStatistics();
+        using IProfileExporter exporter = options.Protocol == OtlpProtocol.Grpc ? new GrpcProfileExporter(options) : new HttpProfileExporter(options);
+        var queue = new ExportQueue(QueueCapacity, new ExportSender(exporter, ExportRetryPolicy.Default, statistics, logging.CreateLogger("export")), statistics, logger);
+        using var abandon = new CancellationTokenSource();
+        var exporting = Task.Run(() => queue.RunAsync(abandon.Token), CancellationToken.None);
+        ExportLog.Started(logger, options.Protocol, options.Endpoint, interval);
+        int exitCode;
+        try
+        {
+            using var libbpfLog = LibbpfLog.RouteTo(logger);
+            Collect(request, interval, queue, statistics, logger, stop.Token);
+            exitCode = ExitCodes.Ok;
+        }
+        catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
+        {
+            error.WriteLine($"ember-agent run: {ex.Message}");
+            error.WriteLine("Run 'ember-agent check' for what is missing and how to fix it.");
+            exitCode = ExitCodes.MissingPrivilege;
+        }
+        catch (Exception ex) when (ex is BpfException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"ember-agent run: {ex.Message}");
+            exitCode = ExitCodes.Failure;
+        }
+        finally
+        {
+            queue.Complete();
+            abandon.CancelAfter(FlushTimeout);
+        }
+
+        // The collector loop ran on this thread; the exporter task is the only thing left to await.
+        exporting.GetAwaiter().GetResult();
+        output.WriteLine(
+            $"exported {statistics.SamplesExported} samples in {statistics.Requests} requests ({statistics.Retries} retries, " +
+            $"{statistics.Failures} windows failed, {statistics.QueueDrops} dropped from the queue, {statistics.RejectedProfiles} profiles rejected)");
+        return exitCode;
+    }
+
+    private static void StopOn(PosixSignalContext context, CancellationTokenSource stop)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+
+    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, ILogger logger, CancellationToken stop)
+    {
+        var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() };
+        using var sampler = CpuSampler.Load(options, logger);
+        using var resolver = new SymbolFrameResolver(logger);
+        var builder = new CpuProfileBuilder(resolver, new ProcessInfoReader(), request.FrequencyHz, request.Node ?? Environment.MachineName);
+        var windowStart = DateTimeOffset.UtcNow;
+        var window = Stopwatch.StartNew();
+        sampler.Start();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var left = interval - window.Elapsed;
+                stop.WaitHandle.WaitOne(left < DrainInterval ? left : DrainInterval);
+                Add(builder, sampler.Drain());
+                if (window.Elapsed >= interval)
+                {
+                    windowStart = Ship(builder, windowStart, queue, statistics, logger);
+                    window.Restart();
+                }
+            }
+        }
+        finally
+        {
+            sampler.Stop();
+        }
+
+        // The last, partial window: what was sampled since the previous export.
+        Add(builder, sampler.Drain());
+        Ship(builder, windowStart, queue, statistics, logger);
+    }
+
+    /// <summary>Builds the window's request and queues it; returns the next window's start.</summary>
+    private static DateTimeOffset Ship(CpuProfileBuilder builder, DateTimeOffset start, ExportQueue queue, ExportStatistics statistics, ILogger logger)
+    {
+        var end = DateTimeOffset.UtcNow;
+        var samples = builder.SampleCount;
+        var data = builder.Build(start, end);
+        if (samples > 0)
+        {
+            queue.Enqueue(new ExportBatch(data, samples));
+        }
+
+        ExportLog.WindowSummary(logger, samples, statistics.SamplesExported, statistics.Requests, statistics.Retries, statistics.Failures,
+            statistics.QueueDrops, statistics.RejectedProfiles, (long)statistics.LastExportLatency.TotalMilliseconds);
+        return end;
+    }
+
+    private static void Add(CpuProfileBuilder builder, CpuSampleBatch batch)
+    {
+        foreach (var sample in batch.Samples)
+        {
+            builder.Add(sample);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ember.Agent.Cli;
+using Ember.Agent.Tests.Export;
+using Ember.Profiles.Otlp;
+using Ember.TestSupport;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Ember.Agent.Tests.Cli;
+
+/// <summary>
+/// <c>ember-agent run</c> on the real kernel against <see cref="FakeOtlpCollector"/>: the Go fixture
+/// burns CPU 70% in main.hotLoop; its windows must arrive over gRPC and OTLP/HTTP.
+/// </summary>
+public sealed class RunCommandTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+    private readonly Lazy<Process> _workload = new(StartWorkload);
+    private FakeOtlpCollector _collector = null!;
+
+    public async Task InitializeAsync() => _collector = await FakeOtlpCollector.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        // Only the tests that sample start the CPU-burning workload: the machine's cores are shared.
+        if (_workload.IsValueCreated)
+        {
+            _workload.Value.Kill();
+            await _workload.Value.WaitForExitAsync();
+            _workload.Value.Dispose();
+        }
+
+        await _collector.DisposeAsync();
+    }
+
+    private static Process StartWorkload()
+    {
+        var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "120s", "-hot", "0.7" } };
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the workload");
+    }
+
+    private int WorkloadPid => _workload.Value.Id;
+
+    private string Pid => WorkloadPid.ToString(CultureInfo.InvariantCulture);
+
+    private RunCommand.RunRequest Request(string? endpoint = null, string? protocol = null) =>
+        new(endpoint, protocol, 99, "2s", "test-node", [WorkloadPid]);
+
+    private static Task<int> ExecuteAsync(RunCommand.RunRequest request, Dictionary<string, string> environment, TextWriter error, CancellationToken stop) =>
+        Task.Run(() => RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, stop), CancellationToken.None);
+
+    [Fact]
+    public async Task Grpc_export_delivers_the_workloads_process_and_hot_function_every_window()
+    {
+        using var stop = new CancellationTokenSource();
+        var running = ExecuteAsync(Request(_collector.GrpcEndpoint.ToString(), "grpc"), [], TextWriter.Null, stop.Token);
+
+        Assert.True(await _collector.WaitForExportsAsync(2, Generous), "two windows did not arrive over gRPC");
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await running.WaitAsync(Generous));
+        AssertHotLoopOfWorkload(_collector.Exports[0]);
+        Assert.All(_collector.Requests, r => Assert.Equal(("grpc", true), (r.Protocol, r.Compressed)));
+    }
+
+    [Fact]
+    public async Task Http_export_configured_by_the_standard_variables_delivers_the_workload()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = _collector.HttpEndpoint.GetLeftPart(UriPartial.Authority),
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "x-scope-orgid=node%20a",
+        };
+        using var stop = new CancellationTokenSource();
+        var running = ExecuteAsync(Request(), environment, TextWriter.Null, stop.Token);
+
+        Assert.True(await _collector.WaitForExportsAsync(1, Generous), "no window arrived over OTLP/HTTP");
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await running.WaitAsync(Generous));
+        AssertHotLoopOfWorkload(_collector.Exports[0]);
+        Assert.All(_collector.Requests, r => Assert.Equal(("http", "node a"), (r.Protocol, r.Headers["x-scope-orgid"])));
+    }
+
+    [Fact]
+    public async Task Sigterm_flushes_the_last_window_and_exits_0()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "ember-agent.dll"), "run", "--pid", Pid, "--frequency", "99",
+            "--collect-interval", "10m", "--node", "test-node", "--otlp-endpoint", _collector.GrpcEndpoint.ToString(),
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var agent = Process.Start(start)!;
+        var stdout = agent.StandardOutput.ReadToEndAsync();
+        var stderr = agent.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.Empty(_collector.Requests); // the 10-minute window is still open
+        ExternalProcess.RunChecked("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.True(agent.WaitForExit(Generous), "the agent did not stop on SIGTERM");
+        Assert.True(agent.ExitCode == 0, await stderr);
+        AssertHotLoopOfWorkload(Assert.Single(_collector.Exports));
+        Assert.Contains("exported", await stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, "carrier-pigeon", "carrier-pigeon")]
+    [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json", "http/json")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317", "collector:4317")]
+    public void Unusable_export_settings_are_usage_errors(string? variable, string value, string expected)
+    {
+        var environment = variable is null ? [] : new Dictionary<string, string> { [variable] = value };
+        using var error = new StringWriter(CultureInfo.InvariantCulture);
+
+        var request = new RunCommand.RunRequest(null, variable is null ? value : null, 99, "2s", null, []);
+
+        var exitCode = RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, CancellationToken.None);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--collect-interval", "often")]
+    [InlineData("--frequency", "0")]
+    [InlineData("--otlp-protocol", "udp")]
+    public void Bad_options_exit_2(string option, string value)
+    {
+        var result = AgentProcess.Run("run", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(value, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_the_run_options()
+    {
+        var result = AgentProcess.Run("run", "--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--otlp-endpoint", "--otlp-protocol", "--frequency", "--collect-interval", "--node" })
+        {
+            Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    private void AssertHotLoopOfWorkload(ProfilesData data)
+    {
+        var resource = Assert.Single(data.ResourceProfiles);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == WorkloadPid);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "host.name" && a.Value.StringValue == "test-node");
+        var profile = Assert.Single(Assert.Single(resource.ScopeProfiles).Profiles);
+        Assert.Contains(profile.Samples.SelectMany(s => s.Stack.Locations), l => l.Lines.Any(line => line.Function?.Name == "main.hotLoop"));
+    }
+}
