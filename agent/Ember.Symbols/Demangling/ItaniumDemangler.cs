@@ -700,7 +700,7 @@ internal sealed class ItaniumDemangler
             return new OperatorName(ParseSourceName().Text);
         }
 
-        if (_pos + 2 <= _s.Length && Operators.TryGetValue(_s.Substring(_pos, 2), out var op))
+        if (_pos + 2 <= _s.Length && _operators.TryGetValue(_s.Substring(_pos, 2), out var op))
         {
             _pos += 2;
             return new OperatorName(op.Symbol);
@@ -837,26 +837,50 @@ internal sealed class ItaniumDemangler
 
     // ----- types -------------------------------------------------------------------------------
 
-    private static readonly Dictionary<char, string> Builtins = new()
+    private static readonly Dictionary<char, string> _builtins = new()
     {
-        ['v'] = "void", ['w'] = "wchar_t", ['b'] = "bool", ['c'] = "char", ['a'] = "signed char",
-        ['h'] = "unsigned char", ['s'] = "short", ['t'] = "unsigned short", ['i'] = "int",
-        ['j'] = "unsigned int", ['l'] = "long", ['m'] = "unsigned long", ['x'] = "long long",
-        ['y'] = "unsigned long long", ['n'] = "__int128", ['o'] = "unsigned __int128", ['f'] = "float",
-        ['d'] = "double", ['e'] = "long double", ['g'] = "__float128", ['z'] = "...",
+        ['v'] = "void",
+        ['w'] = "wchar_t",
+        ['b'] = "bool",
+        ['c'] = "char",
+        ['a'] = "signed char",
+        ['h'] = "unsigned char",
+        ['s'] = "short",
+        ['t'] = "unsigned short",
+        ['i'] = "int",
+        ['j'] = "unsigned int",
+        ['l'] = "long",
+        ['m'] = "unsigned long",
+        ['x'] = "long long",
+        ['y'] = "unsigned long long",
+        ['n'] = "__int128",
+        ['o'] = "unsigned __int128",
+        ['f'] = "float",
+        ['d'] = "double",
+        ['e'] = "long double",
+        ['g'] = "__float128",
+        ['z'] = "...",
     };
 
-    private static readonly Dictionary<char, string> DBuiltins = new()
+    private static readonly Dictionary<char, string> _dBuiltins = new()
     {
-        ['d'] = "decimal64", ['e'] = "decimal128", ['f'] = "decimal32", ['h'] = "half", ['i'] = "char32_t",
-        ['s'] = "char16_t", ['u'] = "char8_t", ['a'] = "auto", ['c'] = "decltype(auto)", ['n'] = "decltype(nullptr)",
+        ['d'] = "decimal64",
+        ['e'] = "decimal128",
+        ['f'] = "decimal32",
+        ['h'] = "half",
+        ['i'] = "char32_t",
+        ['s'] = "char16_t",
+        ['u'] = "char8_t",
+        ['a'] = "auto",
+        ['c'] = "decltype(auto)",
+        ['n'] = "decltype(nullptr)",
     };
 
     private ItaniumNode ParseType()
     {
         using var _ = Enter();
         var c = Peek;
-        if (Builtins.TryGetValue(c, out var builtin))
+        if (_builtins.TryGetValue(c, out var builtin))
         {
             _pos++;
             return new NameNode(builtin);
@@ -866,7 +890,7 @@ internal sealed class ItaniumDemangler
         switch (c)
         {
             case 'D':
-                if (DBuiltins.TryGetValue(PeekAt(1), out var dBuiltin))
+                if (_dBuiltins.TryGetValue(PeekAt(1), out var dBuiltin))
                 {
                     _pos += 2;
                     return new NameNode(dBuiltin);
@@ -1139,20 +1163,63 @@ internal sealed class ItaniumDemangler
 
     private sealed record OperatorInfo(string Symbol, int Arity);
 
-    private static readonly Dictionary<string, OperatorInfo> Operators = new()
+    private static readonly Dictionary<string, OperatorInfo> _operators = new()
     {
-        ["nw"] = new("new", 3), ["na"] = new("new[]", 3), ["dl"] = new("delete ", 1), ["da"] = new("delete[] ", 1),
-        ["ps"] = new("+", 1), ["ng"] = new("-", 1), ["ad"] = new("&", 1), ["de"] = new("*", 1), ["co"] = new("~", 1),
-        ["pl"] = new("+", 2), ["mi"] = new("-", 2), ["ml"] = new("*", 2), ["dv"] = new("/", 2), ["rm"] = new("%", 2),
-        ["an"] = new("&", 2), ["or"] = new("|", 2), ["eo"] = new("^", 2), ["aS"] = new("=", 2), ["pL"] = new("+=", 2),
-        ["mI"] = new("-=", 2), ["mL"] = new("*=", 2), ["dV"] = new("/=", 2), ["rM"] = new("%=", 2), ["aN"] = new("&=", 2),
-        ["oR"] = new("|=", 2), ["eO"] = new("^=", 2), ["ls"] = new("<<", 2), ["rs"] = new(">>", 2), ["lS"] = new("<<=", 2),
-        ["rS"] = new(">>=", 2), ["eq"] = new("==", 2), ["ne"] = new("!=", 2), ["lt"] = new("<", 2), ["gt"] = new(">", 2),
-        ["le"] = new("<=", 2), ["ge"] = new(">=", 2), ["ss"] = new("<=>", 2), ["nt"] = new("!", 1), ["aa"] = new("&&", 2),
-        ["oo"] = new("||", 2), ["pp"] = new("++", 1), ["mm"] = new("--", 1), ["cm"] = new(",", 2), ["pm"] = new("->*", 2),
-        ["pt"] = new("->", 2), ["cl"] = new("()", 2), ["ix"] = new("[]", 2), ["qu"] = new("?", 3), ["aw"] = new("co_await ", 1),
-        ["st"] = new("sizeof ", 1), ["sz"] = new("sizeof ", 1), ["at"] = new("alignof ", 1), ["az"] = new("alignof ", 1),
-        ["dt"] = new(".", 2), ["ds"] = new(".*", 2),
+        ["nw"] = new("new", 3),
+        ["na"] = new("new[]", 3),
+        ["dl"] = new("delete ", 1),
+        ["da"] = new("delete[] ", 1),
+        ["ps"] = new("+", 1),
+        ["ng"] = new("-", 1),
+        ["ad"] = new("&", 1),
+        ["de"] = new("*", 1),
+        ["co"] = new("~", 1),
+        ["pl"] = new("+", 2),
+        ["mi"] = new("-", 2),
+        ["ml"] = new("*", 2),
+        ["dv"] = new("/", 2),
+        ["rm"] = new("%", 2),
+        ["an"] = new("&", 2),
+        ["or"] = new("|", 2),
+        ["eo"] = new("^", 2),
+        ["aS"] = new("=", 2),
+        ["pL"] = new("+=", 2),
+        ["mI"] = new("-=", 2),
+        ["mL"] = new("*=", 2),
+        ["dV"] = new("/=", 2),
+        ["rM"] = new("%=", 2),
+        ["aN"] = new("&=", 2),
+        ["oR"] = new("|=", 2),
+        ["eO"] = new("^=", 2),
+        ["ls"] = new("<<", 2),
+        ["rs"] = new(">>", 2),
+        ["lS"] = new("<<=", 2),
+        ["rS"] = new(">>=", 2),
+        ["eq"] = new("==", 2),
+        ["ne"] = new("!=", 2),
+        ["lt"] = new("<", 2),
+        ["gt"] = new(">", 2),
+        ["le"] = new("<=", 2),
+        ["ge"] = new(">=", 2),
+        ["ss"] = new("<=>", 2),
+        ["nt"] = new("!", 1),
+        ["aa"] = new("&&", 2),
+        ["oo"] = new("||", 2),
+        ["pp"] = new("++", 1),
+        ["mm"] = new("--", 1),
+        ["cm"] = new(",", 2),
+        ["pm"] = new("->*", 2),
+        ["pt"] = new("->", 2),
+        ["cl"] = new("()", 2),
+        ["ix"] = new("[]", 2),
+        ["qu"] = new("?", 3),
+        ["aw"] = new("co_await ", 1),
+        ["st"] = new("sizeof ", 1),
+        ["sz"] = new("sizeof ", 1),
+        ["at"] = new("alignof ", 1),
+        ["az"] = new("alignof ", 1),
+        ["dt"] = new(".", 2),
+        ["ds"] = new(".*", 2),
     };
 
     private ItaniumNode ParseExpression()
@@ -1187,57 +1254,57 @@ internal sealed class ItaniumDemangler
             case "sr":
                 return ParseUnresolvedName();
             case "cl":
-            {
-                _pos += 2;
-                var callee = ParseExpression();
-                var arguments = new List<ItaniumNode>();
-                while (!Consume('E'))
                 {
-                    arguments.Add(ParseExpression());
-                }
+                    _pos += 2;
+                    var callee = ParseExpression();
+                    var arguments = new List<ItaniumNode>();
+                    while (!Consume('E'))
+                    {
+                        arguments.Add(ParseExpression());
+                    }
 
-                return new CallExpression(callee, arguments);
-            }
+                    return new CallExpression(callee, arguments);
+                }
 
             case "cv":
-            {
-                _pos += 2;
-                var type = ParseType();
-                if (!Consume('_'))
                 {
-                    return new CastExpression(null, type, [ParseExpression()], false);
-                }
+                    _pos += 2;
+                    var type = ParseType();
+                    if (!Consume('_'))
+                    {
+                        return new CastExpression(null, type, [ParseExpression()], false);
+                    }
 
-                var operands = new List<ItaniumNode>();
-                while (!Consume('E'))
-                {
-                    operands.Add(ParseExpression());
-                }
+                    var operands = new List<ItaniumNode>();
+                    while (!Consume('E'))
+                    {
+                        operands.Add(ParseExpression());
+                    }
 
-                return new CastExpression(null, type, operands, true);
-            }
+                    return new CastExpression(null, type, operands, true);
+                }
 
             case "sc" or "dc" or "cc" or "rc":
-            {
-                _pos += 2;
-                var keyword = code switch { "sc" => "static_cast", "dc" => "dynamic_cast", "cc" => "const_cast", _ => "reinterpret_cast" };
-                var type = ParseType();
-                return new CastExpression(keyword, type, [ParseExpression()], false);
-            }
+                {
+                    _pos += 2;
+                    var keyword = code switch { "sc" => "static_cast", "dc" => "dynamic_cast", "cc" => "const_cast", _ => "reinterpret_cast" };
+                    var type = ParseType();
+                    return new CastExpression(keyword, type, [ParseExpression()], false);
+                }
 
             case "tl":
-            {
-                _pos += 2;
-                var type = ParseType();
-                return new BracedExpression(type, ParseExpressionsUntilEnd());
-            }
+                {
+                    _pos += 2;
+                    var type = ParseType();
+                    return new BracedExpression(type, ParseExpressionsUntilEnd());
+                }
 
             case "il":
                 _pos += 2;
                 return new BracedExpression(null, ParseExpressionsUntilEnd());
             case "st" or "at":
                 _pos += 2;
-                return new UnaryExpression(Operators[code].Symbol.TrimEnd(' ') + " ", ParseType(), alwaysParenthesize: true);
+                return new UnaryExpression(_operators[code].Symbol.TrimEnd(' ') + " ", ParseType(), alwaysParenthesize: true);
             case "ti":
                 _pos += 2;
                 return new UnaryExpression("typeid ", ParseType(), alwaysParenthesize: true);
@@ -1251,19 +1318,19 @@ internal sealed class ItaniumDemangler
                 _pos += 2;
                 return new NameNode("throw");
             case "sZ":
-            {
-                _pos += 2;
-                ItaniumNode operand = Peek == 'T' ? ParseTemplateParam() : ParseFunctionParam();
-                if (operand is TemplateParamReference { Fallback: ParameterPack pack })
                 {
-                    // c++filt evaluates sizeof... of a known pack.
-                    var count = new DemangleOutput(MaxOutputLength) { PackIndex = int.MaxValue, PackMax = int.MaxValue };
-                    pack.Current(count);
-                    return new NameNode(count.PackMax.ToString(CultureInfo.InvariantCulture));
-                }
+                    _pos += 2;
+                    ItaniumNode operand = Peek == 'T' ? ParseTemplateParam() : ParseFunctionParam();
+                    if (operand is TemplateParamReference { Fallback: ParameterPack pack })
+                    {
+                        // c++filt evaluates sizeof... of a known pack.
+                        var count = new DemangleOutput(MaxOutputLength) { PackIndex = int.MaxValue, PackMax = int.MaxValue };
+                        pack.Current(count);
+                        return new NameNode(count.PackMax.ToString(CultureInfo.InvariantCulture));
+                    }
 
-                return new UnaryExpression("sizeof...", operand, alwaysParenthesize: true);
-            }
+                    return new UnaryExpression("sizeof...", operand, alwaysParenthesize: true);
+                }
 
             case "sp":
                 _pos += 2;
@@ -1271,21 +1338,21 @@ internal sealed class ItaniumDemangler
             case "fp" or "fL":
                 return ParseFunctionParam();
             case "nw" or "na":
-            {
-                _pos += 2;
-                var placement = ParseExpressionsUntil('_');
-                var type = ParseType();
-                if (placement.Count > 0 || Peek != 'E')
                 {
-                    throw Fail("new-expressions with arguments are not supported");
-                }
+                    _pos += 2;
+                    var placement = ParseExpressionsUntil('_');
+                    var type = ParseType();
+                    if (placement.Count > 0 || Peek != 'E')
+                    {
+                        throw Fail("new-expressions with arguments are not supported");
+                    }
 
-                _pos++;
-                return new UnaryExpression(code == "nw" ? "new " : "new[] ", type, alwaysParenthesize: false);
-            }
+                    _pos++;
+                    return new UnaryExpression(code == "nw" ? "new " : "new[] ", type, alwaysParenthesize: false);
+                }
         }
 
-        if (Operators.TryGetValue(code, out var op))
+        if (_operators.TryGetValue(code, out var op))
         {
             _pos += 2;
             if (op.Arity == 1)

@@ -13,7 +13,7 @@ namespace Ember.Symbols.Demangling;
 internal static class RustDemangler
 {
     private const int MaxInputLength = 16 * 1024;
-    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> _hexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     public static bool TryDemangle(string name, out string demangled)
     {
@@ -87,7 +87,7 @@ internal static class RustDemangler
     }
 
     private static bool IsLegacyHash(string part) =>
-        part.Length == 17 && part[0] == 'h' && part.AsSpan(1).IndexOfAnyExcept(HexDigits) < 0;
+        part.Length == 17 && part[0] == 'h' && part.AsSpan(1).IndexOfAnyExcept(_hexDigits) < 0;
 
     private static bool AppendLegacyElement(StringBuilder output, string element)
     {
@@ -442,9 +442,27 @@ internal static class RustDemangler
 
         private static string? BasicType(char c) => c switch
         {
-            'a' => "i8", 'b' => "bool", 'c' => "char", 'd' => "f64", 'e' => "str", 'f' => "f32", 'h' => "u8",
-            'i' => "isize", 'j' => "usize", 'l' => "i32", 'm' => "u32", 'n' => "i128", 'o' => "u128", 's' => "i16",
-            't' => "u16", 'u' => "()", 'v' => "...", 'x' => "i64", 'y' => "u64", 'z' => "!", 'p' => "_",
+            'a' => "i8",
+            'b' => "bool",
+            'c' => "char",
+            'd' => "f64",
+            'e' => "str",
+            'f' => "f32",
+            'h' => "u8",
+            'i' => "isize",
+            'j' => "usize",
+            'l' => "i32",
+            'm' => "u32",
+            'n' => "i128",
+            'o' => "u128",
+            's' => "i16",
+            't' => "u16",
+            'u' => "()",
+            'v' => "...",
+            'x' => "i64",
+            'y' => "u64",
+            'z' => "!",
+            'p' => "_",
             _ => null,
         };
 
