@@ -10,7 +10,8 @@ namespace Ember.Symbols.Go;
 /// </summary>
 internal static class GoBuildIdReader
 {
-    private const int TextScanBytes = 32 * 1024;
+    // The marker opens the text; a page is enough (go tool buildid reads 32 KiB because it also handles other formats).
+    private const int TextScanBytes = 4096;
     // 0xff is not valid UTF-8 on its own, so the markers are spelled as bytes.
     private static readonly byte[] _prefix = [0xff, .. " Go build ID: \""u8];
     private static readonly byte[] _suffix = [.. "\"\n "u8, 0xff];
