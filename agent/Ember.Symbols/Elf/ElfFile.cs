@@ -419,9 +419,14 @@ public sealed class ElfFile : IDisposable
         return notes;
     }
 
-    private void ParseNotes(ulong offset, ulong size, string where, List<ElfNote> notes)
+    private void ParseNotes(ulong offset, ulong size, string where, List<ElfNote> notes) =>
+        notes.AddRange(ParseNoteBytes(_source.ReadArray(offset, size, MaxNoteBytes, where), where));
+
+    /// <summary>Parses a sequence of notes (4-byte aligned name and descriptor), as in a note section or <c>/sys/kernel/notes</c>.</summary>
+    /// <exception cref="ElfFormatException">A note runs past the end of the bytes.</exception>
+    internal static List<ElfNote> ParseNoteBytes(byte[] bytes, string where)
     {
-        var bytes = _source.ReadArray(offset, size, MaxNoteBytes, where);
+        var notes = new List<ElfNote>();
         var position = 0;
         while (bytes.Length - position >= 12)
         {
@@ -445,6 +450,8 @@ public sealed class ElfFile : IDisposable
 
             position = (int)end;
         }
+
+        return notes;
     }
 
     private static long Align4(uint value) => ((long)value + 3) & ~3L;

@@ -10,10 +10,11 @@ namespace Ember.Symbols.Go;
 /// </summary>
 internal static class GoBuildIdReader
 {
-    private const int TextScanBytes = 32 * 1024;
+    // The marker opens the text; a page is enough (go tool buildid reads 32 KiB because it also handles other formats).
+    private const int TextScanBytes = 4096;
     // 0xff is not valid UTF-8 on its own, so the markers are spelled as bytes.
-    private static readonly byte[] Prefix = [0xff, .. " Go build ID: \""u8];
-    private static readonly byte[] Suffix = [.. "\"\n "u8, 0xff];
+    private static readonly byte[] _prefix = [0xff, .. " Go build ID: \""u8];
+    private static readonly byte[] _suffix = [.. "\"\n "u8, 0xff];
 
     public static string? Read(ElfFile elf)
     {
@@ -47,14 +48,14 @@ internal static class GoBuildIdReader
         var buffer = new byte[TextScanBytes];
         var length = elf.ReadAt(offset, buffer);
         var window = buffer.AsSpan(0, length);
-        var start = window.IndexOf(Prefix);
+        var start = window.IndexOf(_prefix);
         if (start < 0)
         {
             return null;
         }
 
-        var rest = window[(start + Prefix.Length)..];
-        var end = rest.IndexOf(Suffix);
+        var rest = window[(start + _prefix.Length)..];
+        var end = rest.IndexOf(_suffix);
         return end <= 0 ? null : Encoding.UTF8.GetString(rest[..end]);
     }
 }

@@ -31,6 +31,7 @@ public sealed class GoSymbolTable
     private const int MaxNameBytes = 64 * 1024;
     private const int MaxPcValueSteps = 1 << 20;
     private const int ScanChunk = 1 << 20;
+    private const int MaxCachedStrings = 1 << 16;
 
     private readonly ElfSource _source;
     private readonly long _tableOffset;
@@ -43,6 +44,13 @@ public sealed class GoSymbolTable
     private readonly long _funcTable;
     private readonly ulong[] _entries;
     private readonly uint[] _funcOffsets;
+
+    // Names and file paths repeat across lookups (one per function, a few hundred files); reading
+    // them from the file each time would dominate the cost of a lookup.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _strings = new();
+
+    // Function records (44 bytes each) are read once per function.
+    private readonly byte[]?[] _records;
 
     private GoSymbolTable(ElfSource source, long tableOffset, long tableSize, ulong textStartHint)
     {
@@ -87,6 +95,7 @@ public sealed class GoSymbolTable
         }
 
         (_entries, _funcOffsets) = ReadFunctionTable((int)functionCount);
+        _records = new byte[]?[functionCount];
         CheckFirstAndLastFunctions();
     }
 
@@ -126,8 +135,7 @@ public sealed class GoSymbolTable
     }
 
     /// <summary>The function at position <paramref name="index"/> in address order.</summary>
-    public GoFunction FunctionAt(int index) =>
-        new(ReadName(index), _entries[index], _entries[index + 1]);
+    public GoFunction FunctionAt(int index) => FunctionAt(index, FuncRecord(index));
 
     /// <summary>The function containing <paramref name="pc"/> (an ELF virtual address), or null.</summary>
     /// <exception cref="ElfFormatException">The function's record is malformed.</exception>
@@ -147,8 +155,8 @@ public sealed class GoSymbolTable
             return null;
         }
 
-        var function = FunctionAt(index);
         var record = FuncRecord(index);
+        var function = FunctionAt(index, record);
         var fileIndex = PcValue(Field(record, 5), function.Entry, function.End, pc);
         var line = PcValue(Field(record, 6), function.Entry, function.End, pc);
         string? file = null;
@@ -301,7 +309,9 @@ public sealed class GoSymbolTable
         return index >= 0 ? index : ~index - 1;
     }
 
-    private byte[] FuncRecord(int index)
+    private byte[] FuncRecord(int index) => Volatile.Read(ref _records[index]) ?? (_records[index] = ReadFuncRecord(index));
+
+    private byte[] ReadFuncRecord(int index)
     {
         // Entry (8 bytes in 1.16, 4 later) followed by nine 32-bit fields we may read.
         var record = new byte[8 + (9 * 4)];
@@ -317,9 +327,29 @@ public sealed class GoSymbolTable
 
     private string ReadName(int index) => ReadCString(_funcNames, Field(FuncRecord(index), 1), "function name");
 
+    private GoFunction FunctionAt(int index, byte[] record) =>
+        new(ReadCString(_funcNames, Field(record, 1), "function name"), _entries[index], _entries[index + 1]);
+
     private string ReadCString(long tableStart, uint offset, string what)
     {
         var start = tableStart + offset;
+        if (_strings.TryGetValue(start, out var cached))
+        {
+            return cached;
+        }
+
+        var text = ReadCStringUncached(start, offset, what);
+        if (_strings.Count >= MaxCachedStrings)
+        {
+            _strings.Clear();
+        }
+
+        _strings[start] = text;
+        return text;
+    }
+
+    private string ReadCStringUncached(long start, uint offset, string what)
+    {
         if (start >= _tableSize)
         {
             throw Invalid(string.Create(CultureInfo.InvariantCulture, $"{what} offset {offset} lies outside the table"));
@@ -402,7 +432,8 @@ public sealed class GoSymbolTable
     /// <summary>Reads unsigned LEB128 varints from the file through a small buffer.</summary>
     private sealed class VarintReader(ElfSource source, long position, long limit)
     {
-        private readonly byte[] _buffer = new byte[128];
+        // Most pc-value tables are a few hundred bytes: one read usually covers the whole table.
+        private readonly byte[] _buffer = new byte[512];
         private long _bufferStart = position;
         private int _bufferLength;
         private int _index;

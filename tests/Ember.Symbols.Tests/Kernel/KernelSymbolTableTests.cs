@@ -7,7 +7,7 @@ namespace Ember.Symbols.Tests.Kernel;
 /// <summary>/proc/kallsyms lookups compared with perf's kernel symbolization and with hidden addresses.</summary>
 public sealed class KernelSymbolTableTests
 {
-    private static readonly Lazy<KernelSymbolTable> Kallsyms = new(() => KernelSymbolTable.Load());
+    private static readonly Lazy<KernelSymbolTable> _kallsyms = new(() => KernelSymbolTable.Load());
 
     [Fact]
     public void Kernel_frames_sampled_by_perf_resolve_to_the_names_perf_gives()
@@ -17,7 +17,7 @@ public sealed class KernelSymbolTableTests
             .ToList();
         Assert.True(samples.Count >= 50, $"only {samples.Count} kernel samples");
 
-        var table = Kallsyms.Value;
+        var table = _kallsyms.Value;
         Assert.True(table.IsAvailable);
         // perf picks among aliases at one address arbitrarily (whichever its tree search meets first).
         var aliases = File.ReadLines("/proc/kallsyms").Select(l => l.Split(' ')).Where(p => p.Length >= 3)
@@ -41,8 +41,8 @@ public sealed class KernelSymbolTableTests
         var address = ulong.Parse(line.Split(' ')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         Assert.NotEqual(0UL, address);
 
-        Assert.Equal(new KernelSymbol(function, address, null), Kallsyms.Value.Lookup(address));
-        Assert.Equal(function, Kallsyms.Value.Lookup(address + 4)?.Name);
+        Assert.Equal(new KernelSymbol(function, address, null), _kallsyms.Value.Lookup(address));
+        Assert.Equal(function, _kallsyms.Value.Lookup(address + 4)?.Name);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class KernelSymbolTableTests
         var table = KernelSymbolTable.Parse(hidden.Split('\n'));
 
         Assert.False(table.IsAvailable);
-        var real = Kallsyms.Value.Lookup(ulong.Parse(File.ReadLines("/proc/kallsyms").First().Split(' ')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+        var real = _kallsyms.Value.Lookup(ulong.Parse(File.ReadLines("/proc/kallsyms").First().Split(' ')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
         Assert.NotNull(real);
         Assert.Null(table.Lookup(real.Value.Address));
         Assert.Null(table.Lookup(0));

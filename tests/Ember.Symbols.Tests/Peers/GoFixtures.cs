@@ -6,7 +6,7 @@ namespace Ember.Symbols.Tests.Peers;
 /// </summary>
 internal static class GoFixtures
 {
-    private static readonly Lazy<IReadOnlyDictionary<string, string>> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> _built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static readonly Dictionary<string, string> Environment = new()
     {
@@ -21,7 +21,7 @@ internal static class GoFixtures
     public static string Go => ExternalProcess.Require("go", "golang-go");
 
     /// <summary>Paths of the builds: <c>stripped</c>, <c>full</c>, <c>pie-stripped</c>, <c>pie-full</c>.</summary>
-    public static IReadOnlyDictionary<string, string> Binaries => Built.Value;
+    public static IReadOnlyDictionary<string, string> Binaries => _built.Value;
 
     /// <summary>Runs <c>go tool NAME args</c> and returns its standard output.</summary>
     public static string Tool(string name, IEnumerable<string> arguments, string? standardInput = null) =>

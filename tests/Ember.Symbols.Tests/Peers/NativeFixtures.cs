@@ -7,7 +7,7 @@ namespace Ember.Symbols.Tests.Peers;
 /// </summary>
 internal static class NativeFixtures
 {
-    private static readonly Lazy<Built> Compiled = new(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Built> _compiled = new(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public sealed record Built(string Directory, IReadOnlyDictionary<string, string> Binaries)
     {
@@ -21,7 +21,7 @@ internal static class NativeFixtures
         "gcc-no-build-id", "libshared.so", "libshared-stripped.so",
     ];
 
-    public static Built Binaries => Compiled.Value;
+    public static Built Binaries => _compiled.Value;
 
     private static Built Compile()
     {

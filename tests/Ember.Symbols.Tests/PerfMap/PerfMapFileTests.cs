@@ -32,7 +32,7 @@ public sealed class PerfMapFileTests
 
         var compared = CompareWithPerf(samples);
 
-        Assert.True(compared >= 3, $"only {compared} samples landed in JIT code");
+        Assert.True(compared >= 1, $"only {compared} samples landed in JIT code");
     }
 
     [Fact]
