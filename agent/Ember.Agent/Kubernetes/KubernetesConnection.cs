@@ -38,10 +38,15 @@ public sealed class KubernetesConnection
     /// service account token and <c>ca.crt</c> from <paramref name="serviceAccountDirectory"/>.
     /// </summary>
     /// <exception cref="KubernetesApiException">Not running in a pod (variables or files missing).</exception>
-    public static KubernetesConnection InCluster(string serviceAccountDirectory = ServiceAccountDirectory)
+    public static KubernetesConnection InCluster(string serviceAccountDirectory = ServiceAccountDirectory) =>
+        InCluster(
+            serviceAccountDirectory,
+            Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"),
+            Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT"));
+
+    /// <summary>The in-cluster connection from explicit service variables (tests cannot set them per test).</summary>
+    internal static KubernetesConnection InCluster(string serviceAccountDirectory, string? host, string? port)
     {
-        var host = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST");
-        var port = Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_PORT");
         if (string.IsNullOrEmpty(host) || string.IsNullOrEmpty(port))
         {
             throw new KubernetesApiException(
