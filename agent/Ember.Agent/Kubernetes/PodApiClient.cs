@@ -26,7 +26,7 @@ internal sealed class PodApiClient : IDisposable
     /// <summary>Lists the node's pods; the list's resource version is where the watch starts.</summary>
     public async Task<PodListJson> ListAsync(CancellationToken cancellationToken)
     {
-        using var request = NewRequest($"api/v1/pods?fieldSelector={_fieldSelector}");
+        using var request = await NewRequestAsync($"api/v1/pods?fieldSelector={_fieldSelector}", cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -41,8 +41,9 @@ internal sealed class PodApiClient : IDisposable
     /// (<see cref="KubernetesApiException.IsResourceVersionExpired"/> for 410 Gone).</exception>
     public async IAsyncEnumerable<WatchEventJson> WatchAsync(string resourceVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var request = NewRequest(
-            $"api/v1/pods?fieldSelector={_fieldSelector}&watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}");
+        using var request = await NewRequestAsync(
+            $"api/v1/pods?fieldSelector={_fieldSelector}&watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(resourceVersion)}",
+            cancellationToken).ConfigureAwait(false);
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
@@ -69,15 +70,12 @@ internal sealed class PodApiClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private HttpRequestMessage NewRequest(string pathAndQuery)
+    private async Task<HttpRequestMessage> NewRequestAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
+        var authorization = await _connection.AuthorizationAsync(cancellationToken).ConfigureAwait(false);
         var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (_connection.ReadToken() is { Length: > 0 } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
+        request.Headers.Authorization = authorization;
         return request;
     }
 

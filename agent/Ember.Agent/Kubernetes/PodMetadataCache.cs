@@ -85,7 +85,7 @@ public sealed class PodMetadataCache : IDisposable
                 KubernetesLog.WatchExpired(_logger);
                 resourceVersion = null;
             }
-            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or IOException or JsonException)
+            catch (Exception e) when (e is KubernetesApiException or HttpRequestException or IOException or JsonException or UnauthorizedAccessException)
             {
                 KubernetesLog.ListWatchFailed(_logger, e, delay);
                 try

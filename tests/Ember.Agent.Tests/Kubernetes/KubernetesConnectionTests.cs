@@ -61,6 +61,57 @@ public sealed class KubernetesConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kubeconfig_gives_the_server_its_ca_and_the_token_of_the_current_context()
+    {
+        using var ca = ClusterCa();
+        using var serverCertificate = ServerCertificate(ca);
+        await using var api = await FakeKubernetesApi.StartAsync(serverCertificate);
+        api.Put(new FakePod("shop", "checkout", "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", "node-1"));
+        var kubeconfig = Path.Combine(_serviceAccount.FullName, "config");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: elsewhere
+              cluster:
+                server: https://192.0.2.1:6443
+            - name: local
+              cluster:
+                server: {api.Address.ToString().TrimEnd('/')}
+                certificate-authority-data: {Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(ca.ExportCertificatePem()))}
+            users:
+            - name: agent
+              user:
+                token: {FakeKubernetesApi.Token}
+            contexts:
+            - name: wrong
+              context:
+                cluster: elsewhere
+                user: agent
+            - name: agent@local
+              context:
+                cluster: local
+                user: agent
+            current-context: agent@local
+            """);
+
+        var connection = KubernetesConnection.FromKubeconfig(kubeconfig);
+        using var client = new PodApiClient(connection, "node-1");
+        var list = await client.ListAsync(CancellationToken.None);
+
+        Assert.Equal("checkout", Assert.Single(list.Items!).Metadata!.Name);
+        Assert.Equal("Bearer " + FakeKubernetesApi.Token, Assert.Single(api.Requests).Authorization);
+    }
+
+    [Fact]
+    public void A_missing_kubeconfig_is_a_kubernetes_error_keeping_its_cause()
+    {
+        var error = Assert.Throws<KubernetesApiException>(() => KubernetesConnection.FromKubeconfig(Path.Combine(_serviceAccount.FullName, "absent")));
+
+        Assert.NotNull(error.InnerException);
+    }
+
+    [Fact]
     public void In_cluster_config_outside_a_pod_names_the_missing_variables()
     {
         var error = Assert.Throws<KubernetesApiException>(() => KubernetesConnection.InCluster(_serviceAccount.FullName, null, null));
