@@ -111,7 +111,7 @@ public sealed class KubernetesConnection
             var authority = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
             return new KubernetesConnection(new Uri($"https://{authority}"), tokenFile: File.Exists(tokenFile) ? tokenFile : null, certificateAuthority: ca);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or UriFormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or UriFormatException)
         {
             throw new KubernetesApiException($"cannot read the service account in {serviceAccountDirectory}: {e.Message}", e);
         }

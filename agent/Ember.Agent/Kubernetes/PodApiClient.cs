@@ -60,7 +60,10 @@ internal sealed class PodApiClient : IDisposable
                     ?? throw new KubernetesApiException("the pod watch sent a null event");
                 if (watchEvent.Type == "ERROR")
                 {
-                    throw StatusException(watchEvent.Object.Deserialize(KubernetesJsonContext.Default.StatusJson), "the pod watch sent an error");
+                    var status = watchEvent.Object.ValueKind == JsonValueKind.Object
+                        ? watchEvent.Object.Deserialize(KubernetesJsonContext.Default.StatusJson)
+                        : null;
+                    throw StatusException(status, "the pod watch sent an error");
                 }
 
                 yield return watchEvent;

@@ -157,7 +157,9 @@ public sealed class PodMetadataCache : IDisposable
         await foreach (var watchEvent in _api.WatchAsync(resourceVersion, cancellationToken).ConfigureAwait(false))
         {
             events++;
-            var pod = watchEvent.Object.Deserialize(KubernetesJsonContext.Default.PodJson);
+            var pod = watchEvent.Object.ValueKind == JsonValueKind.Object
+                ? watchEvent.Object.Deserialize(KubernetesJsonContext.Default.PodJson)
+                : null;
             resourceVersion = pod?.Metadata?.ResourceVersion ?? resourceVersion;
             if (pod?.Metadata is not { Uid: { } uid } metadata)
             {

@@ -104,6 +104,42 @@ public sealed class KubernetesConnectionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kubeconfig_user_with_a_client_certificate_presents_it_with_its_key()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = new CertificateRequest("CN=agent,O=system:masters", key, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        static string Base64(string pem) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(pem));
+        var kubeconfig = Path.Combine(_serviceAccount.FullName, "config");
+        await File.WriteAllTextAsync(kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: kind
+              cluster:
+                server: https://127.0.0.1:6443
+            users:
+            - name: admin
+              user:
+                client-certificate-data: {Base64(certificate.ExportCertificatePem())}
+                client-key-data: {Base64(key.ExportPkcs8PrivateKeyPem())}
+            contexts:
+            - name: kind
+              context:
+                cluster: kind
+                user: admin
+            current-context: kind
+            """);
+
+        var connection = KubernetesConnection.FromKubeconfig(kubeconfig);
+
+        Assert.NotNull(connection.ClientCertificate);
+        Assert.True(connection.ClientCertificate.HasPrivateKey);
+        Assert.Equal(certificate.Thumbprint, connection.ClientCertificate.Thumbprint);
+        Assert.Equal(new Uri("https://127.0.0.1:6443"), connection.Server);
+    }
+
+    [Fact]
     public void A_missing_kubeconfig_is_a_kubernetes_error_keeping_its_cause()
     {
         var error = Assert.Throws<KubernetesApiException>(() => KubernetesConnection.FromKubeconfig(Path.Combine(_serviceAccount.FullName, "absent")));
