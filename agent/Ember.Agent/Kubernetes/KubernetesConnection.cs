@@ -61,6 +61,33 @@ public sealed class KubernetesConnection
     public X509Certificate2? ClientCertificate { get; }
 
     /// <summary>
+    /// The connection for <c>run --kubernetes</c>: <paramref name="kubeconfigPath"/> when given; else
+    /// in-cluster when <c>KUBERNETES_SERVICE_HOST</c> is set (the DaemonSet); else <c>$KUBECONFIG</c>
+    /// or <c>~/.kube/config</c> when present (running from a workstation or a node shell).
+    /// </summary>
+    /// <exception cref="KubernetesApiException">None of them is usable.</exception>
+    public static KubernetesConnection Discover(string? kubeconfigPath = null)
+    {
+        if (!string.IsNullOrEmpty(kubeconfigPath))
+        {
+            return FromKubeconfig(kubeconfigPath);
+        }
+
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))
+        {
+            return InCluster();
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable("KUBECONFIG")?
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(File.Exists);
+        var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        return fromEnvironment is not null ? FromKubeconfig(fromEnvironment)
+            : File.Exists(home) ? FromKubeconfig(home)
+            : InCluster();
+    }
+
+    /// <summary>
     /// The connection a kubeconfig file describes (for running outside a pod): its current context, or
     /// <paramref name="context"/>; the cluster's server and CA; the user's token, token provider
     /// (exec plugins) or client certificate. Parsed by <c>KubernetesClient.Aot</c>.

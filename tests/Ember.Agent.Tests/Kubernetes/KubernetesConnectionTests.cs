@@ -131,7 +131,7 @@ public sealed class KubernetesConnectionTests : IDisposable
             current-context: kind
             """);
 
-        var connection = KubernetesConnection.FromKubeconfig(kubeconfig);
+        var connection = KubernetesConnection.Discover(kubeconfig);
 
         Assert.NotNull(connection.ClientCertificate);
         Assert.True(connection.ClientCertificate.HasPrivateKey);
