@@ -107,7 +107,7 @@ internal static class RecordCommand
     {
         var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle };
         using var sampler = CpuSampler.Load(options, logger);
-        using var resolver = new SymbolFrameResolver(logger);
+        using var resolver = new SymbolFrameResolver();
         var builder = new CpuProfileBuilder(resolver, new ProcessInfoReader(), request.FrequencyHz, Environment.MachineName);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();

@@ -131,8 +131,9 @@ internal static class RunCommand
     {
         var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() };
         using var sampler = CpuSampler.Load(options, logger);
-        using var resolver = new SymbolFrameResolver(logger);
-        var builder = new CpuProfileBuilder(resolver, new ProcessInfoReader(), request.FrequencyHz, request.Node ?? Environment.MachineName);
+        using var resolver = new SymbolFrameResolver();
+        var processes = new ProcessInfoReader();
+        var builder = new CpuProfileBuilder(resolver, processes, request.FrequencyHz, request.Node ?? Environment.MachineName);
         var windowStart = DateTimeOffset.UtcNow;
         var window = Stopwatch.StartNew();
         sampler.Start();
@@ -147,6 +148,10 @@ internal static class RunCommand
                 {
                     windowStart = Ship(builder, windowStart, queue, statistics, logger);
                     window.Restart();
+
+                    // A long-running agent keeps per-process state only for processes still alive.
+                    resolver.Prune(processes.ListLivePids());
+                    processes.Prune();
                 }
             }
         }

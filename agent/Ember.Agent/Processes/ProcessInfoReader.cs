@@ -36,6 +36,21 @@ public sealed class ProcessInfoReader(string procRoot = "/proc")
         return info;
     }
 
+    /// <summary>The pids of the processes alive now.</summary>
+    public IReadOnlySet<int> ListLivePids()
+    {
+        var pids = new HashSet<int>();
+        foreach (var directory in Directory.EnumerateDirectories(procRoot))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
     /// <summary>Forgets processes that no longer exist, so the cache stays bounded by live processes.</summary>
     public void Prune()
     {

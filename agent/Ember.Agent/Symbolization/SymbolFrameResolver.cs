@@ -1,207 +1,87 @@
 using System.Globalization;
-using Ember.Symbols.Kernel;
-using Ember.Symbols.PerfMap;
-using Ember.Symbols.Processes;
-using Microsoft.Extensions.Logging;
+using Ember.Symbols.Symbolization;
 
 namespace Ember.Agent.Symbolization;
 
 /// <summary>
-/// Symbolizes on the node (decision 7): ELF .symtab/.dynsym and Go pclntab for file-backed code,
-/// /tmp/perf-PID.map for JIT code, /proc/kallsyms for the kernel. Binaries are read through
-/// /proc/PID/root so containers' files are found, and indexed once per (device, inode) however
-/// many processes map them. A process's maps are read on first use and again when an address
-/// falls outside every known mapping (a library loaded since).
+/// Symbolizes on the node (decision 7) through <see cref="Symbolizer"/>: ELF symbol tables and Go
+/// pclntab for file-backed code (read through /proc/PID/root, parsed once per binary), perf-PID.map
+/// for JIT code, kallsyms for the kernel, with C++/Rust names demangled and the mangled name kept.
+/// This adapter maps the results onto profile frames and picks <c>profile.frame.type</c>.
 /// </summary>
-public sealed class SymbolFrameResolver(ILogger logger, string procRoot = "/proc") : IFrameResolver, IDisposable
+public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResolver, IDisposable
 {
-    private readonly Dictionary<(uint Major, uint Minor, ulong Inode, string Path), BinarySymbols> _binaries = [];
-    private readonly Dictionary<int, ProcessSymbols> _processes = [];
-    private KernelSymbolTable? _kernel;
+    private readonly Symbolizer _symbolizer = new(new SymbolizerOptions { ProcRoot = procRoot });
+    private readonly Dictionary<int, string> _jitFrameTypes = [];
+    private readonly HashSet<int> _seenPids = [];
 
     /// <inheritdoc />
-    public ResolvedFrame ResolveKernel(ulong address)
-    {
-        _kernel ??= LoadKernelSymbols();
-        var symbol = _kernel.IsAvailable ? _kernel.Lookup(address) : null;
-        var mapping = new ResolvedMapping("[kernel.kallsyms]", 0, 0, 0, null, null, null);
-        return symbol is { } s
-            ? new ResolvedFrame(address, s.Name, s.Name, s.Module, 0, "kernel", mapping)
-            : new ResolvedFrame(address, null, null, null, 0, "kernel", mapping);
-    }
+    public ResolvedFrame ResolveKernel(ulong address) => ToFrame(_symbolizer.SymbolizeKernelAddress(address), "kernel");
 
     /// <inheritdoc />
     public ResolvedFrame ResolveUser(int pid, ulong address)
     {
-        var process = Process(pid);
-        var mapping = process.Find(address);
-        if (mapping is null && process.Refresh())
+        _seenPids.Add(pid);
+        var result = _symbolizer.SymbolizeProcessAddress(pid, address);
+        var frameType = result.Kind switch
         {
-            mapping = process.Find(address);
-        }
-
-        if (mapping is null)
-        {
-            return new ResolvedFrame(address, null, null, null, 0, process.JitFrameType, null);
-        }
-
-        if (mapping.Kind is not Ember.Symbols.Processes.MappingKind.File)
-        {
-            return ResolveAnonymous(process, mapping, address);
-        }
-
-        var binary = Binary(pid, mapping);
-        var resolved = new ResolvedMapping(mapping.Path, mapping.Start, mapping.End, mapping.FileOffset,
-            binary.BuildIds.Gnu, binary.BuildIds.Go, binary.BuildIds.HtlHash);
-        var elfAddress = AddressTranslator.ToElfAddress(mapping, binary.ProgramHeaders, address);
-        if (elfAddress is not { } normalized)
-        {
-            return new ResolvedFrame(address, null, null, null, 0, "native", resolved);
-        }
-
-        if (binary.Go?.Resolve(normalized) is { } go)
-        {
-            return new ResolvedFrame(address, go.Function.Name, go.Function.Name, go.File, go.Line ?? 0, "go", resolved);
-        }
-
-        return binary.Functions.Lookup(normalized) is { } symbol
-            ? new ResolvedFrame(address, symbol.Name, symbol.Name, null, 0, "native", resolved)
-            : new ResolvedFrame(address, null, null, null, 0, "native", resolved);
+            FrameKind.Go => "go",
+            FrameKind.Kernel => "kernel",
+            FrameKind.Jit => JitFrameType(pid),
+            _ => "native",
+        };
+        return ToFrame(result, frameType);
     }
 
     /// <inheritdoc />
     public void Prune(IReadOnlySet<int> livePids)
     {
-        foreach (var pid in _processes.Keys.Where(pid => !livePids.Contains(pid)).ToList())
+        foreach (var pid in _seenPids.Where(pid => !livePids.Contains(pid)).ToList())
         {
-            _processes.Remove(pid);
+            _seenPids.Remove(pid);
+            _jitFrameTypes.Remove(pid);
+            _symbolizer.ForgetProcess(pid);
         }
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var binary in _binaries.Values)
-        {
-            binary.Dispose();
-        }
+    public void Dispose() => _symbolizer.Dispose();
 
-        _binaries.Clear();
+    private static ResolvedFrame ToFrame(SymbolizationResult result, string frameType)
+    {
+        var frame = result.Frames[0];
+        var mapping = result.Mapping is { } m
+            ? new ResolvedMapping(m.Path, m.Start, m.End, m.FileOffset, m.BuildIds.Gnu, m.BuildIds.Go, m.BuildIds.HtlHash)
+            : null;
+        return new ResolvedFrame(result.Address, frame.FunctionName, frame.SystemName, frame.FileName, frame.Line ?? 0, frameType, mapping);
     }
 
-    private static ResolvedFrame ResolveAnonymous(ProcessSymbols process, ProcessMapping mapping, ulong address)
+    /// <summary>The runtime whose JIT wrote the perf map, from the process's executable name.</summary>
+    private string JitFrameType(int pid)
     {
-        var resolved = new ResolvedMapping(mapping.Path.Length == 0 ? "[anon]" : mapping.Path, mapping.Start, mapping.End, mapping.FileOffset, null, null, null);
-        return process.PerfMap?.Lookup(address) is { } jit
-            ? new ResolvedFrame(address, jit.Name, jit.Name, null, 0, process.JitFrameType, resolved)
-            : new ResolvedFrame(address, null, null, null, 0, mapping.Kind == Ember.Symbols.Processes.MappingKind.Vdso ? "native" : process.JitFrameType, resolved);
-    }
-
-    private ProcessSymbols Process(int pid)
-    {
-        if (!_processes.TryGetValue(pid, out var process))
+        if (!_jitFrameTypes.TryGetValue(pid, out var type))
         {
-            process = new ProcessSymbols(pid, procRoot);
-            process.Refresh();
-            _processes.Add(pid, process);
-        }
-
-        return process;
-    }
-
-    private BinarySymbols Binary(int pid, ProcessMapping mapping)
-    {
-        var key = (mapping.DeviceMajor, mapping.DeviceMinor, mapping.Inode, mapping.Path);
-        if (!_binaries.TryGetValue(key, out var binary))
-        {
-            // /proc/PID/root resolves the path inside the process's mount namespace (containers);
-            // map_files still reaches a file that was deleted or replaced after it was mapped.
-            var pidText = pid.ToString(CultureInfo.InvariantCulture);
-            var path = mapping.IsDeleted
-                ? Path.Combine(procRoot, pidText, "map_files", string.Create(CultureInfo.InvariantCulture, $"{mapping.Start:x}-{mapping.End:x}"))
-                : Path.Combine(procRoot, pidText, "root") + mapping.Path;
-            binary = BinarySymbols.Load(path);
-            if (ReferenceEquals(binary, BinarySymbols.Unreadable))
-            {
-                AgentLog.BinaryUnreadable(logger, mapping.Path, pid);
-            }
-
-            _binaries.Add(key, binary);
-        }
-
-        return binary;
-    }
-
-    private KernelSymbolTable LoadKernelSymbols()
-    {
-        try
-        {
-            var table = KernelSymbolTable.Load(Path.Combine(procRoot, "kallsyms"));
-            if (!table.IsAvailable)
-            {
-                AgentLog.KernelSymbolsUnavailable(logger, "addresses hidden by kernel.kptr_restrict");
-            }
-
-            return table;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            AgentLog.KernelSymbolsUnavailable(logger, ex.Message);
-            return KernelSymbolTable.Parse([]);
-        }
-    }
-
-    /// <summary>One process's mappings and JIT map.</summary>
-    private sealed class ProcessSymbols(int pid, string procRoot)
-    {
-        private IReadOnlyList<ProcessMapping> _mappings = [];
-        private string? _executable;
-
-        public PerfMapFile? PerfMap { get; private set; }
-
-        /// <summary>The runtime whose JIT writes the perf map, from the executable's name.</summary>
-        public string JitFrameType => Path.GetFileName(_executable) switch
-        {
-            "dotnet" => "dotnet",
-            "node" or "nodejs" => "v8js",
-            "java" => "jvm",
-            var name when name?.StartsWith("python", StringComparison.Ordinal) == true => "cpython",
-            _ => "native",
-        };
-
-        public ProcessMapping? Find(ulong address)
-        {
-            PerfMap?.Refresh();
-            foreach (var mapping in _mappings)
-            {
-                if (mapping.Contains(address))
-                {
-                    return mapping;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>Re-reads the maps; false when the process is gone.</summary>
-        public bool Refresh()
-        {
+            string? executable = null;
             try
             {
-                _mappings = ProcMapsParser.Read(pid, procRoot);
-                _executable ??= new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "exe")).LinkTarget;
-                var perfMap = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "root", "tmp", $"perf-{pid}.map");
-                if (PerfMap is null && File.Exists(perfMap))
-                {
-                    PerfMap = new PerfMapFile(perfMap);
-                }
-
-                return true;
+                executable = new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "exe")).LinkTarget;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                return false;
+                // The process is gone or not ours to read: fall back to "native" below.
             }
+
+            type = Path.GetFileName(executable) switch
+            {
+                "dotnet" => "dotnet",
+                "node" or "nodejs" => "v8js",
+                "java" => "jvm",
+                var name when name?.StartsWith("python", StringComparison.Ordinal) == true => "cpython",
+                _ => "native",
+            };
+            _jitFrameTypes[pid] = type;
         }
+
+        return type;
     }
 }
