@@ -91,7 +91,9 @@ switch ($PSCmdlet.ParameterSetName) {
     'Test' {
         $config = if ($Configuration) { $Configuration } else { 'Release' }
         Invoke-Native dotnet @('build', (Join-Path $root 'Suite.sln'), '-c', $config)
-        $arguments = @('test', (Join-Path $root 'Suite.sln'), '-c', $config, '--no-build', '--logger', 'console;verbosity=normal')
+        # -m:1 runs the test assemblies one after another: kernel and agent tests measure CPU-burning
+        # workloads on shared cores, and a concurrent AOT compile or Chromium would starve them.
+        $arguments = @('test', (Join-Path $root 'Suite.sln'), '-c', $config, '--no-build', '-m:1', '--logger', 'console;verbosity=normal')
         if ($Filter) { $arguments += @('--filter', $Filter) }
         Invoke-Native dotnet $arguments
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Ember.Agent.Export;
+using Ember.Agent.Kubernetes;
 using Ember.Agent.Processes;
 using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
@@ -27,6 +28,9 @@ internal static class RunCommand
     /// <summary>Windows held while the endpoint is slow: 8 × 15 s = two minutes of backlog.</summary>
     private const int QueueCapacity = 8;
 
+    /// <summary>How long the first pod list may take before sampling starts unlabelled (labels follow).</summary>
+    private static readonly TimeSpan KubernetesSyncTimeout = TimeSpan.FromSeconds(10);
+
     public static Command Create(TextWriter output, TextWriter error, ILoggerFactory logging)
     {
         var endpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint (default: OTEL_EXPORTER_OTLP_[PROFILES_]ENDPOINT, else http://localhost:4317 for grpc, :4318 for http/protobuf)." };
@@ -35,15 +39,23 @@ internal static class RunCommand
         var interval = new Option<string>("--collect-interval") { Description = "How often a profile is built and exported: 10s, 1m.", DefaultValueFactory = _ => "15s" };
         var node = new Option<string?>("--node") { Description = "Node name, reported as host.name (default: the machine name)." };
         var pids = new Option<int[]>("--pid") { Description = "Only these processes (repeatable); default: every process.", AllowMultipleArgumentsPerToken = true };
+        var kubernetes = new Option<bool>("--kubernetes") { Description = "Watch this node's pods and add k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name and k8s.node.name." };
+        var namespaces = new Option<string[]>("--namespace") { Description = "With --kubernetes: profile only pods of these namespaces (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
         var command = new Command("run", "Profile every process continuously and export OTLP profiles (the DaemonSet mode).")
         {
-            endpoint, protocol, frequency, interval, node, pids,
+            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig,
         };
 
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
         // SIGTERM before it returns 143, too little to flush; this command handles the signals itself.
         command.SetAction(result => Execute(
-            new RunRequest(result.GetValue(endpoint), result.GetValue(protocol), result.GetValue(frequency), result.GetValue(interval)!, result.GetValue(node), result.GetValue(pids) ?? []),
+            new RunRequest(result.GetValue(endpoint), result.GetValue(protocol), result.GetValue(frequency), result.GetValue(interval)!, result.GetValue(node), result.GetValue(pids) ?? [])
+            {
+                Kubernetes = result.GetValue(kubernetes),
+                Namespaces = result.GetValue(namespaces) ?? [],
+                Kubeconfig = result.GetValue(kubeconfig),
+            },
             Environment.GetEnvironmentVariable,
             output,
             error,
@@ -52,7 +64,14 @@ internal static class RunCommand
         return command;
     }
 
-    internal sealed record RunRequest(string? Endpoint, string? Protocol, int FrequencyHz, string CollectInterval, string? Node, IReadOnlyList<int> Pids);
+    internal sealed record RunRequest(string? Endpoint, string? Protocol, int FrequencyHz, string CollectInterval, string? Node, IReadOnlyList<int> Pids)
+    {
+        public bool Kubernetes { get; init; }
+
+        public IReadOnlyList<string> Namespaces { get; init; } = [];
+
+        public string? Kubeconfig { get; init; }
+    }
 
     internal static int Execute(RunRequest request, Func<string, string?> environment, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
     {
@@ -68,6 +87,12 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        if (request.Namespaces.Count > 0 && !request.Kubernetes)
+        {
+            error.WriteLine("ember-agent run: --namespace needs --kubernetes (namespaces come from the node's pods)");
+            return ExitCodes.Usage;
+        }
+
         OtlpExportOptions options;
         try
         {
@@ -80,6 +105,12 @@ internal static class RunCommand
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        using var pods = StartKubernetes(request, logging.CreateLogger("kubernetes"), error, stop.Token, out var labels, out var kubernetesFailed);
+        if (kubernetesFailed)
+        {
+            return ExitCodes.Failure;
+        }
+
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopOn(context, stop));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopOn(context, stop));
         var logger = logging.CreateLogger("run");
@@ -93,7 +124,7 @@ internal static class RunCommand
         try
         {
             using var libbpfLog = LibbpfLog.RouteTo(logger);
-            Collect(request, interval, queue, statistics, logger, stop.Token);
+            Collect(request, interval, queue, statistics, labels, logger, stop.Token);
             exitCode = ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
@@ -109,6 +140,7 @@ internal static class RunCommand
         }
         finally
         {
+            stop.Cancel(); // ends the pod watch too, before its client is disposed
             queue.Complete();
             abandon.CancelAfter(FlushTimeout);
         }
@@ -127,13 +159,45 @@ internal static class RunCommand
         stop.Cancel();
     }
 
-    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, ILogger logger, CancellationToken stop)
+    /// <summary>
+    /// With --kubernetes: connects, starts watching the node's pods and waits briefly for the first
+    /// list, so the first window is already labelled. Null (and no labels) without --kubernetes.
+    /// </summary>
+    private static PodMetadataCache? StartKubernetes(RunRequest request, ILogger logger, TextWriter error, CancellationToken stop, out IProcessLabels? labels, out bool failed)
+    {
+        labels = null;
+        failed = false;
+        if (!request.Kubernetes)
+        {
+            return null;
+        }
+
+        KubernetesConnection connection;
+        try
+        {
+            connection = KubernetesConnection.Discover(request.Kubeconfig);
+        }
+        catch (KubernetesApiException ex)
+        {
+            error.WriteLine($"ember-agent run: --kubernetes: {ex.Message}");
+            failed = true;
+            return null;
+        }
+
+        var pods = new PodMetadataCache(connection, NodeName.Resolve(request.Node), logger);
+        _ = Task.Run(() => pods.RunAsync(stop), CancellationToken.None);
+        pods.Synced.Wait(KubernetesSyncTimeout, CancellationToken.None);
+        labels = new KubernetesProcessLabels(pods, new PodNamespaceFilter(pods, request.Namespaces));
+        return pods;
+    }
+
+    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, IProcessLabels? labels, ILogger logger, CancellationToken stop)
     {
         var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() };
         using var sampler = CpuSampler.Load(options, logger);
         using var resolver = new SymbolFrameResolver();
         var processes = new ProcessInfoReader();
-        var builder = new CpuProfileBuilder(resolver, processes, request.FrequencyHz, request.Node ?? Environment.MachineName);
+        var builder = new CpuProfileBuilder(resolver, processes, request.FrequencyHz, request.Node ?? Environment.MachineName, labels);
         var windowStart = DateTimeOffset.UtcNow;
         var window = Stopwatch.StartNew();
         sampler.Start();

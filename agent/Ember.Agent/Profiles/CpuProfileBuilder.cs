@@ -14,18 +14,22 @@ namespace Ember.Agent.Profiles;
 /// added, while the process (and its /proc/PID/maps) still exists; identical stacks from several
 /// drains merge into one sample.
 /// </summary>
-public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader processes, int frequencyHz, string hostName)
+public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader processes, int frequencyHz, string hostName, IProcessLabels? labels = null)
 {
     private static readonly string AgentVersion =
         typeof(CpuProfileBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     private readonly Dictionary<int, ProcessProfile> _processes = [];
+    private readonly HashSet<int> _excluded = [];
     private readonly Dictionary<ulong, Location> _kernelLocations = [];
     private readonly Dictionary<(string? Name, string? SystemName, string? File), Function> _functions = [];
     private readonly Dictionary<ResolvedMapping, Mapping> _mappings = [];
 
     /// <summary>Number of samples added since the last <see cref="Build"/>.</summary>
     public long SampleCount { get; private set; }
+
+    /// <summary>Samples of processes <see cref="IProcessLabels.ShouldProfile"/> left out since the last <see cref="Build"/>.</summary>
+    public long FilteredSamples { get; private set; }
 
     /// <summary>Number of frames no symbol source could name (kept with their mapping).</summary>
     public long UnknownFrames { get; private set; }
@@ -34,9 +38,23 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
     public void Add(CpuSample sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
+        if (_excluded.Contains(sample.Pid))
+        {
+            FilteredSamples += sample.Count;
+            return;
+        }
+
         if (!_processes.TryGetValue(sample.Pid, out var process))
         {
-            process = new ProcessProfile(processes.Get(sample.Pid, sample.ThreadName));
+            var info = processes.Get(sample.Pid, sample.ThreadName);
+            if (labels?.ShouldProfile(info) == false)
+            {
+                _excluded.Add(sample.Pid);
+                FilteredSamples += sample.Count;
+                return;
+            }
+
+            process = new ProcessProfile(info);
             _processes.Add(sample.Pid, process);
         }
 
@@ -78,10 +96,12 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
         // Interning caches start over each window, so a long-running agent's memory follows the
         // live processes, not every process it ever saw; the resolver keeps per-binary symbol caches.
         _processes.Clear();
+        _excluded.Clear();
         _kernelLocations.Clear();
         _functions.Clear();
         _mappings.Clear();
         SampleCount = 0;
+        FilteredSamples = 0;
         UnknownFrames = 0;
         return data;
     }
@@ -97,13 +117,19 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
             resource.Attributes.Add(new KeyValue("process.executable.path", AnyValue.String(path)));
         }
 
+        var extra = labels?.ResourceAttributes(info) ?? [];
         if (info.Container is { } container)
         {
             resource.Attributes.Add(new KeyValue("container.id", AnyValue.String(container.ContainerId)));
-            if (container.PodUid is { } podUid)
+            if (container.PodUid is { } podUid && !extra.Any(a => a.Key == "k8s.pod.uid"))
             {
                 resource.Attributes.Add(new KeyValue("k8s.pod.uid", AnyValue.String(podUid)));
             }
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            resource.Attributes.Add(new KeyValue(key, AnyValue.String(value)));
         }
 
         return resource;
