@@ -7,6 +7,7 @@ using Ember.Agent.Processes;
 using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
 using Ember.Agent.Symbolization;
+using Ember.Agent.Telemetry;
 using Ember.Bpf;
 using Microsoft.Extensions.Logging;
 
@@ -115,6 +116,9 @@ internal static class RunCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopOn(context, stop));
         var logger = logging.CreateLogger("run");
         var statistics = new ExportStatistics();
+        var sampling = new SamplingStatistics();
+        using var metrics = new AgentMetrics(sampling, statistics);
+        using var meterProvider = MetricsExport.StartIfConfigured(environment);
         using IProfileExporter exporter = options.Protocol == OtlpProtocol.Grpc ? new GrpcProfileExporter(options) : new HttpProfileExporter(options);
         var queue = new ExportQueue(QueueCapacity, new ExportSender(exporter, ExportRetryPolicy.Default, statistics, logging.CreateLogger("export")), statistics, logger);
         using var abandon = new CancellationTokenSource();
@@ -124,7 +128,7 @@ internal static class RunCommand
         try
         {
             using var libbpfLog = LibbpfLog.RouteTo(logger);
-            Collect(request, interval, queue, statistics, labels, logger, stop.Token);
+            Collect(request, interval, queue, statistics, sampling, labels, logger, stop.Token);
             exitCode = ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
@@ -191,7 +195,7 @@ internal static class RunCommand
         return pods;
     }
 
-    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, IProcessLabels? labels, ILogger logger, CancellationToken stop)
+    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, SamplingStatistics sampling, IProcessLabels? labels, ILogger logger, CancellationToken stop)
     {
         var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() };
         using var sampler = CpuSampler.Load(options, logger);
@@ -207,10 +211,10 @@ internal static class RunCommand
             {
                 var left = interval - window.Elapsed;
                 stop.WaitHandle.WaitOne(left < DrainInterval ? left : DrainInterval);
-                Add(builder, sampler.Drain());
+                Add(builder, sampling, sampler.Drain());
                 if (window.Elapsed >= interval)
                 {
-                    windowStart = Ship(builder, windowStart, queue, statistics, logger);
+                    windowStart = Ship(builder, windowStart, queue, statistics, sampling, logger);
                     window.Restart();
 
                     // A long-running agent keeps per-process state only for processes still alive.
@@ -225,15 +229,16 @@ internal static class RunCommand
         }
 
         // The last, partial window: what was sampled since the previous export.
-        Add(builder, sampler.Drain());
-        Ship(builder, windowStart, queue, statistics, logger);
+        Add(builder, sampling, sampler.Drain());
+        Ship(builder, windowStart, queue, statistics, sampling, logger);
     }
 
     /// <summary>Builds the window's request and queues it; returns the next window's start.</summary>
-    private static DateTimeOffset Ship(CpuProfileBuilder builder, DateTimeOffset start, ExportQueue queue, ExportStatistics statistics, ILogger logger)
+    private static DateTimeOffset Ship(CpuProfileBuilder builder, DateTimeOffset start, ExportQueue queue, ExportStatistics statistics, SamplingStatistics sampling, ILogger logger)
     {
         var end = DateTimeOffset.UtcNow;
         var samples = builder.SampleCount;
+        sampling.WindowBuilt(builder.FilteredSamples, builder.UnknownFrames);
         var data = builder.Build(start, end);
         if (samples > 0)
         {
@@ -245,8 +250,9 @@ internal static class RunCommand
         return end;
     }
 
-    private static void Add(CpuProfileBuilder builder, CpuSampleBatch batch)
+    private static void Add(CpuProfileBuilder builder, SamplingStatistics sampling, CpuSampleBatch batch)
     {
+        sampling.Drained(batch);
         foreach (var sample in batch.Samples)
         {
             builder.Add(sample);

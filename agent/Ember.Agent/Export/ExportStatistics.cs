@@ -4,7 +4,7 @@ namespace Ember.Agent.Export;
 
 /// <summary>
 /// Running totals of the export path, updated from the collector and the exporter task at once
-/// (hence Interlocked); the OpenTelemetry SDK metrics (decision 8) will read these later.
+/// (hence Interlocked); <see cref="Telemetry.AgentMetrics"/> publishes them as OpenTelemetry metrics.
 /// </summary>
 public sealed class ExportStatistics
 {

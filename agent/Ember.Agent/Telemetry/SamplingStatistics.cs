@@ -1,0 +1,61 @@
+using Ember.Agent.Sampling;
+
+namespace Ember.Agent.Telemetry;
+
+/// <summary>
+/// What the collect loop has seen, cumulative since start. Written by the collect loop, read by
+/// the metrics callbacks on another thread (hence Volatile/Interlocked).
+/// </summary>
+public sealed class SamplingStatistics
+{
+    private SamplerCounters _counters;
+    private long _samples;
+    private long _distinctStacks;
+    private long _filtered;
+    private long _unknownFrames;
+    private readonly Lock _countersLock = new();
+
+    /// <summary>The sampler's own counters (kernel side), as last read.</summary>
+    public SamplerCounters Counters
+    {
+        get
+        {
+            lock (_countersLock)
+            {
+                return _counters;
+            }
+        }
+    }
+
+    /// <summary>Samples drained into profiles.</summary>
+    public long Samples => Interlocked.Read(ref _samples);
+
+    /// <summary>Distinct (process, thread, stack) entries in the last drain.</summary>
+    public long DistinctStacks => Interlocked.Read(ref _distinctStacks);
+
+    /// <summary>Samples left out by the namespace filter.</summary>
+    public long Filtered => Interlocked.Read(ref _filtered);
+
+    /// <summary>Frames no symbol source could name.</summary>
+    public long UnknownFrames => Interlocked.Read(ref _unknownFrames);
+
+    /// <summary>Records one drain.</summary>
+    public void Drained(CpuSampleBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_countersLock)
+        {
+            _counters = batch.Counters;
+        }
+
+        Interlocked.Add(ref _samples, batch.Samples.Sum(s => s.Count));
+        Interlocked.Exchange(ref _distinctStacks, batch.Samples.Count);
+    }
+
+    /// <summary>Records one built window's filtered samples and unnamed frames.</summary>
+    public void WindowBuilt(long filtered, long unknownFrames)
+    {
+        Interlocked.Add(ref _filtered, filtered);
+        Interlocked.Add(ref _unknownFrames, unknownFrames);
+    }
+}
