@@ -96,6 +96,21 @@ public sealed class RecordCommandTests : IDisposable
         Assert.Equal("main.hotLoop", TopFunctions(output)[0].Name);
     }
 
+    [Fact]
+    public void A_process_that_exits_during_the_recording_is_still_reported()
+    {
+        var output = Path.Combine(_directory, "short.otlp");
+        using var shortLived = Process.Start(new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "1s", "-hot", "0.7" } })!;
+
+        var result = AgentProcess.Run("record", "--pid", shortLived.Id.ToString(CultureInfo.InvariantCulture), "--duration", "5s", "--output", output);
+
+        Assert.True(shortLived.HasExited, "the workload was meant to exit before the recording ended");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var resource = Assert.Single(OtlpCodec.Decode(File.ReadAllBytes(output)).ResourceProfiles);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == shortLived.Id);
+        Assert.True(resource.ScopeProfiles[0].Profiles[0].Samples.Sum(s => s.Total) > 30, "the exited process's samples were lost");
+    }
+
     [Theory]
     [InlineData("--duration", "soon")]
     [InlineData("--frequency", "0")]
