@@ -82,7 +82,7 @@ internal static class RecordCommand
             using var libbpfLog = LibbpfLog.RouteTo(logger);
             var result = Record(request, duration, logger, stop.Token);
             var bytes = ProfileDocument.FromOtlp(result.Data).Write(format);
-            WriteAtomically(request.Output, bytes);
+            ProfileFiles.WriteAtomically(request.Output, bytes);
             output.WriteLine(
                 $"wrote {request.Output} ({ProfileFormats.Name(format)}): {result.Samples} samples from {result.Data.ResourceProfiles.Count} processes " +
                 $"over {result.Elapsed.TotalSeconds:F1}s, {result.UnknownFrames} unsymbolized frames, {result.Dropped} dropped");
@@ -143,13 +143,5 @@ internal static class RecordCommand
         {
             builder.Add(sample);
         }
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = full + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
     }
 }

@@ -57,7 +57,7 @@ internal static class ConvertCommand
             }
 
             current = request.Output;
-            WriteAtomically(request.Output, bytes);
+            ProfileFiles.WriteAtomically(request.Output, bytes);
             output.WriteLine($"wrote {request.Output} ({ProfileFormats.Name(outputFormat)}, {bytes.Length} bytes)");
             return ExitCodes.Ok;
         }
@@ -123,14 +123,5 @@ internal static class ConvertCommand
         }
 
         return true;
-    }
-
-    /// <summary>Writes beside the target and renames, so a failed run never leaves half a file.</summary>
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = full + ".tmp-" + Environment.ProcessId;
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
     }
 }

@@ -146,7 +146,7 @@ internal sealed class OtlpDecoder
 
     private string String(ref ProtoReader reader, int field, WireType wire)
     {
-        var index = Int32(ref reader, field, wire);
+        var index = reader.ReadInt32Field(field, wire);
         if ((uint)index >= (uint)_strings.Count)
         {
             if (index == 0)
@@ -158,18 +158,6 @@ internal sealed class OtlpDecoder
         }
 
         return _strings[index];
-    }
-
-    private static int Int32(ref ProtoReader reader, int field, WireType wire)
-    {
-        reader.Expect(field, wire, WireType.Varint);
-        return reader.ReadInt32(field);
-    }
-
-    private static ulong UInt64(ref ProtoReader reader, int field, WireType wire)
-    {
-        reader.Expect(field, wire, WireType.Varint);
-        return reader.ReadVarint();
     }
 
     /// <summary>Resolves an optional reference: index 0 means "not set".</summary>
@@ -399,13 +387,13 @@ internal sealed class OtlpDecoder
             switch (field)
             {
                 case MappingMemoryStart:
-                    mapping.MemoryStart = UInt64(ref reader, field, wire);
+                    mapping.MemoryStart = reader.ReadVarintField(field, wire);
                     break;
                 case MappingMemoryLimit:
-                    mapping.MemoryLimit = UInt64(ref reader, field, wire);
+                    mapping.MemoryLimit = reader.ReadVarintField(field, wire);
                     break;
                 case MappingFileOffset:
-                    mapping.FileOffset = UInt64(ref reader, field, wire);
+                    mapping.FileOffset = reader.ReadVarintField(field, wire);
                     break;
                 case MappingFilename:
                     mapping.FileName = String(ref reader, field, wire);
@@ -431,10 +419,10 @@ internal sealed class OtlpDecoder
             switch (field)
             {
                 case LocationMappingIndex:
-                    location.Mapping = Optional(ref reader, _mappings, Int32(ref reader, field, wire), "mapping");
+                    location.Mapping = Optional(ref reader, _mappings, reader.ReadInt32Field(field, wire), "mapping");
                     break;
                 case LocationAddress:
-                    location.Address = UInt64(ref reader, field, wire);
+                    location.Address = reader.ReadVarintField(field, wire);
                     break;
                 case LocationLines:
                     reader.Expect(field, wire, WireType.LengthDelimited);
@@ -462,7 +450,7 @@ internal sealed class OtlpDecoder
             switch (field)
             {
                 case LineFunctionIndex:
-                    line.Function = Optional(ref reader, _functions, Int32(ref reader, field, wire), "function");
+                    line.Function = Optional(ref reader, _functions, reader.ReadInt32Field(field, wire), "function");
                     break;
                 case LineLine:
                     reader.Expect(field, wire, WireType.Varint);
@@ -737,7 +725,7 @@ internal sealed class OtlpDecoder
                     profile.TimeUnixNano = reader.ReadFixed64();
                     break;
                 case ProfileDurationNano:
-                    profile.DurationNano = UInt64(ref reader, field, wire);
+                    profile.DurationNano = reader.ReadVarintField(field, wire);
                     break;
                 case ProfilePeriodType:
                     reader.Expect(field, wire, WireType.LengthDelimited);
@@ -785,13 +773,13 @@ internal sealed class OtlpDecoder
             switch (field)
             {
                 case SampleStackIndex:
-                    stackIndex = Int32(ref reader, field, wire);
+                    stackIndex = reader.ReadInt32Field(field, wire);
                     break;
                 case SampleAttributeIndices:
                     AddAttributes(ref reader, field, wire, sample.Attributes, scratch);
                     break;
                 case SampleLinkIndex:
-                    sample.Link = Optional(ref reader, _links, Int32(ref reader, field, wire), "link");
+                    sample.Link = Optional(ref reader, _links, reader.ReadInt32Field(field, wire), "link");
                     break;
                 case SampleValues:
                     reader.ReadRepeatedVarint(field, wire, sample.Values, static v => (long)v, _limits.MaxTableEntries);

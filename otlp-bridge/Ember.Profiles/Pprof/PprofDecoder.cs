@@ -121,16 +121,16 @@ internal sealed class PprofDecoder
                     _strings.Add(reader.ReadString());
                     break;
                 case ProfileDropFrames:
-                    _dropFrames = Int64(ref reader, field, wire);
+                    _dropFrames = reader.ReadInt64Field(field, wire);
                     break;
                 case ProfileKeepFrames:
-                    _keepFrames = Int64(ref reader, field, wire);
+                    _keepFrames = reader.ReadInt64Field(field, wire);
                     break;
                 case ProfileTimeNanos:
-                    profile.TimeNanos = Int64(ref reader, field, wire);
+                    profile.TimeNanos = reader.ReadInt64Field(field, wire);
                     break;
                 case ProfileDurationNanos:
-                    profile.DurationNanos = Int64(ref reader, field, wire);
+                    profile.DurationNanos = reader.ReadInt64Field(field, wire);
                     break;
                 case ProfilePeriodType:
                     reader.Expect(field, wire, WireType.LengthDelimited);
@@ -138,16 +138,16 @@ internal sealed class PprofDecoder
                     _periodType = (start, reader.Offset - start);
                     break;
                 case ProfilePeriod:
-                    profile.Period = Int64(ref reader, field, wire);
+                    profile.Period = reader.ReadInt64Field(field, wire);
                     break;
                 case ProfileComment:
                     reader.ReadRepeatedVarint(field, wire, _comments, static v => (long)v, _limits.MaxTableEntries);
                     break;
                 case ProfileDefaultSampleType:
-                    _defaultSampleType = Int64(ref reader, field, wire);
+                    _defaultSampleType = reader.ReadInt64Field(field, wire);
                     break;
                 case ProfileDocUrl:
-                    _docUrl = Int64(ref reader, field, wire);
+                    _docUrl = reader.ReadInt64Field(field, wire);
                     break;
                 default:
                     reader.Skip(field, wire);
@@ -162,18 +162,6 @@ internal sealed class PprofDecoder
         reader.CheckCount(into.Count, _limits.MaxTableEntries, field);
         reader.ReadBytes(out var start);
         into.Add((start, reader.Offset - start));
-    }
-
-    private static long Int64(ref ProtoReader reader, int field, WireType wire)
-    {
-        reader.Expect(field, wire, WireType.Varint);
-        return reader.ReadInt64();
-    }
-
-    private static ulong UInt64(ref ProtoReader reader, int field, WireType wire)
-    {
-        reader.Expect(field, wire, WireType.Varint);
-        return reader.ReadVarint();
     }
 
     private ProtoReader Open((int Start, int Length) range, string message) =>
@@ -199,10 +187,10 @@ internal sealed class PprofDecoder
             switch (field)
             {
                 case ValueTypeType:
-                    type = Int64(ref reader, field, wire);
+                    type = reader.ReadInt64Field(field, wire);
                     break;
                 case ValueTypeUnit:
-                    unit = Int64(ref reader, field, wire);
+                    unit = reader.ReadInt64Field(field, wire);
                     break;
                 default:
                     reader.Skip(field, wire);
@@ -223,19 +211,19 @@ internal sealed class PprofDecoder
             switch (field)
             {
                 case FunctionId:
-                    id = UInt64(ref reader, field, wire);
+                    id = reader.ReadVarintField(field, wire);
                     break;
                 case FunctionName:
-                    function.Name = String(Int64(ref reader, field, wire), "function.name");
+                    function.Name = String(reader.ReadInt64Field(field, wire), "function.name");
                     break;
                 case FunctionSystemName:
-                    function.SystemName = String(Int64(ref reader, field, wire), "function.system_name");
+                    function.SystemName = String(reader.ReadInt64Field(field, wire), "function.system_name");
                     break;
                 case FunctionFilename:
-                    function.FileName = String(Int64(ref reader, field, wire), "function.filename");
+                    function.FileName = String(reader.ReadInt64Field(field, wire), "function.filename");
                     break;
                 case FunctionStartLine:
-                    function.StartLine = Int64(ref reader, field, wire);
+                    function.StartLine = reader.ReadInt64Field(field, wire);
                     break;
                 default:
                     reader.Skip(field, wire);
@@ -257,34 +245,34 @@ internal sealed class PprofDecoder
             switch (field)
             {
                 case MappingId:
-                    id = UInt64(ref reader, field, wire);
+                    id = reader.ReadVarintField(field, wire);
                     break;
                 case MappingMemoryStart:
-                    mapping.MemoryStart = UInt64(ref reader, field, wire);
+                    mapping.MemoryStart = reader.ReadVarintField(field, wire);
                     break;
                 case MappingMemoryLimit:
-                    mapping.MemoryLimit = UInt64(ref reader, field, wire);
+                    mapping.MemoryLimit = reader.ReadVarintField(field, wire);
                     break;
                 case MappingFileOffset:
-                    mapping.FileOffset = UInt64(ref reader, field, wire);
+                    mapping.FileOffset = reader.ReadVarintField(field, wire);
                     break;
                 case MappingFilename:
-                    mapping.FileName = String(Int64(ref reader, field, wire), "mapping.filename");
+                    mapping.FileName = String(reader.ReadInt64Field(field, wire), "mapping.filename");
                     break;
                 case MappingBuildId:
-                    mapping.BuildId = String(Int64(ref reader, field, wire), "mapping.build_id");
+                    mapping.BuildId = String(reader.ReadInt64Field(field, wire), "mapping.build_id");
                     break;
                 case MappingHasFunctions:
-                    mapping.HasFunctions = UInt64(ref reader, field, wire) != 0;
+                    mapping.HasFunctions = reader.ReadVarintField(field, wire) != 0;
                     break;
                 case MappingHasFilenames:
-                    mapping.HasFilenames = UInt64(ref reader, field, wire) != 0;
+                    mapping.HasFilenames = reader.ReadVarintField(field, wire) != 0;
                     break;
                 case MappingHasLineNumbers:
-                    mapping.HasLineNumbers = UInt64(ref reader, field, wire) != 0;
+                    mapping.HasLineNumbers = reader.ReadVarintField(field, wire) != 0;
                     break;
                 case MappingHasInlineFrames:
-                    mapping.HasInlineFrames = UInt64(ref reader, field, wire) != 0;
+                    mapping.HasInlineFrames = reader.ReadVarintField(field, wire) != 0;
                     break;
                 default:
                     reader.Skip(field, wire);
@@ -306,10 +294,10 @@ internal sealed class PprofDecoder
             switch (field)
             {
                 case LocationId:
-                    id = UInt64(ref reader, field, wire);
+                    id = reader.ReadVarintField(field, wire);
                     break;
                 case LocationMappingId:
-                    var mappingId = UInt64(ref reader, field, wire);
+                    var mappingId = reader.ReadVarintField(field, wire);
                     if (mappingId != 0)
                     {
                         location.Mapping = Resolve(_mappingIds, mappingId, "mapping", reader.Offset);
@@ -317,7 +305,7 @@ internal sealed class PprofDecoder
 
                     break;
                 case LocationAddress:
-                    location.Address = UInt64(ref reader, field, wire);
+                    location.Address = reader.ReadVarintField(field, wire);
                     break;
                 case LocationLine:
                     reader.Expect(field, wire, WireType.LengthDelimited);
@@ -326,7 +314,7 @@ internal sealed class PprofDecoder
                     location.Lines.Add(ReadLine(ref lineReader));
                     break;
                 case LocationIsFolded:
-                    location.IsFolded = UInt64(ref reader, field, wire) != 0;
+                    location.IsFolded = reader.ReadVarintField(field, wire) != 0;
                     break;
                 default:
                     reader.Skip(field, wire);
@@ -346,7 +334,7 @@ internal sealed class PprofDecoder
             switch (field)
             {
                 case LineFunctionId:
-                    var functionId = UInt64(ref reader, field, wire);
+                    var functionId = reader.ReadVarintField(field, wire);
                     if (functionId != 0)
                     {
                         line.Function = Resolve(_functionIds, functionId, "function", reader.Offset);
@@ -354,10 +342,10 @@ internal sealed class PprofDecoder
 
                     break;
                 case LineLine:
-                    line.Number = Int64(ref reader, field, wire);
+                    line.Number = reader.ReadInt64Field(field, wire);
                     break;
                 case LineColumn:
-                    line.Column = Int64(ref reader, field, wire);
+                    line.Column = reader.ReadInt64Field(field, wire);
                     break;
                 default:
                     reader.Skip(field, wire);
@@ -425,16 +413,16 @@ internal sealed class PprofDecoder
             switch (field)
             {
                 case LabelKey:
-                    key = Int64(ref reader, field, wire);
+                    key = reader.ReadInt64Field(field, wire);
                     break;
                 case LabelStr:
-                    str = Int64(ref reader, field, wire);
+                    str = reader.ReadInt64Field(field, wire);
                     break;
                 case LabelNum:
-                    num = Int64(ref reader, field, wire);
+                    num = reader.ReadInt64Field(field, wire);
                     break;
                 case LabelNumUnit:
-                    unit = Int64(ref reader, field, wire);
+                    unit = reader.ReadInt64Field(field, wire);
                     break;
                 default:
                     reader.Skip(field, wire);

@@ -167,6 +167,23 @@ internal ref struct ProtoReader
 
     public long ReadInt64() => (long)ReadVarint();
 
+    /// <summary>Reads a varint field's value after checking it arrived as a varint.</summary>
+    public ulong ReadVarintField(int field, WireType wireType)
+    {
+        Expect(field, wireType, WireType.Varint);
+        return ReadVarint();
+    }
+
+    /// <summary>Reads an int64 field's value after checking it arrived as a varint.</summary>
+    public long ReadInt64Field(int field, WireType wireType) => (long)ReadVarintField(field, wireType);
+
+    /// <summary>Reads an int32 field's value after checking its wire type and range.</summary>
+    public int ReadInt32Field(int field, WireType wireType)
+    {
+        Expect(field, wireType, WireType.Varint);
+        return ReadInt32(field);
+    }
+
     public int ReadInt32(int field)
     {
         var at = Offset;
