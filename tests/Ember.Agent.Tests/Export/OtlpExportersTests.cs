@@ -103,8 +103,10 @@ public sealed class OtlpExportersTests : IAsyncLifetime
         Assert.Single(_collector.Exports);
         var requests = _collector.Requests;
         Assert.Equal(3, requests.Count);
-        Assert.True(requests[1].ElapsedAtArrival - requests[0].ElapsedAtArrival >= TimeSpan.FromSeconds(1), "the first retry did not wait for the server's hint");
-        Assert.True(requests[2].ElapsedAtArrival - requests[1].ElapsedAtArrival >= TimeSpan.FromSeconds(1), "the second retry did not wait for the server's hint");
+        // The hint is 1 s; timers have millisecond granularity, so a wait may measure a hair under it.
+        var hint = TimeSpan.FromMilliseconds(990);
+        Assert.True(requests[1].ElapsedAtArrival - requests[0].ElapsedAtArrival >= hint, $"the first retry came {requests[1].ElapsedAtArrival - requests[0].ElapsedAtArrival} after the failure, before the server's hint");
+        Assert.True(requests[2].ElapsedAtArrival - requests[1].ElapsedAtArrival >= hint, $"the second retry came {requests[2].ElapsedAtArrival - requests[1].ElapsedAtArrival} after the failure, before the server's hint");
         Assert.Equal((3, 2, 0, 42), (statistics.Requests, statistics.Retries, statistics.Failures, statistics.SamplesExported));
     }
 
