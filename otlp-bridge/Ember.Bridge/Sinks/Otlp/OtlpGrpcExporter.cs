@@ -74,6 +74,10 @@ public sealed class OtlpGrpcExporter : IDisposable
         {
             throw GrpcDelivery.Failure(ex, _what);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw GrpcDelivery.DeadlineExceeded(ex, _what, _timeout);
+        }
     }
 
     /// <inheritdoc/>

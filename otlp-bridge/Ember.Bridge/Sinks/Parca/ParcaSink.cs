@@ -81,6 +81,10 @@ public sealed class ParcaSink : IProfileSink
         {
             throw GrpcDelivery.Failure(ex, _what);
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw GrpcDelivery.DeadlineExceeded(ex, _what, _options.Timeout);
+        }
 
         SinkLog.Delivered(_logger, Name, profiles.ProfileCount, 1);
     }

@@ -26,6 +26,15 @@ public static class GrpcDelivery
         return new SinkDeliveryException($"{what}: {reason.ToUpperInvariant()}{detail}", reason, retryable, pushback, exception);
     }
 
+    /// <summary>
+    /// The call's deadline passed (or the server answered DEADLINE_EXCEEDED): with
+    /// ThrowOperationCanceledOnCancellation, Grpc.Net.Client reports both as cancellation, which the
+    /// caller told apart from its own by checking its token.
+    /// </summary>
+    public static SinkDeliveryException DeadlineExceeded(OperationCanceledException exception, string what, TimeSpan timeout) =>
+        new($"{what}: DEADLINE_EXCEEDED after at most {timeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s",
+            SnakeCase(StatusCode.DeadlineExceeded), isRetryable: true, innerException: exception);
+
     /// <summary>The status as gRPC spells it, lower-cased for a metric label (invalid_argument).</summary>
     public static string SnakeCase(StatusCode code)
     {
