@@ -1,0 +1,40 @@
+using System.Net.Http.Headers;
+using Ember.Bridge.Sinks.Shared;
+
+namespace Ember.Bridge.Sinks.Tests.Shared;
+
+public sealed class RetryAfterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 6, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("120", 120)]
+    [InlineData("0", 0)]
+    [InlineData("Wed, 25 Nov 2026 06:00:30 GMT", 30)]
+    [InlineData("Wed, 25 Nov 2026 05:59:00 GMT", 0)]
+    public void Seconds_and_http_dates_are_read(string text, int expectedSeconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), RetryAfter.FromText(text, Now));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("-5")]
+    public void Absent_or_unreadable_values_give_no_hint(string? text) => Assert.Null(RetryAfter.FromText(text, Now));
+
+    [Fact]
+    public void A_parsed_header_with_a_delta_is_used_as_is() =>
+        Assert.Equal(TimeSpan.FromSeconds(9), RetryAfter.FromHeader(new RetryConditionHeaderValue(TimeSpan.FromSeconds(9)), Now));
+
+    [Theory]
+    [InlineData("250", 250)]
+    [InlineData("0", 0)]
+    public void Grpc_pushback_is_milliseconds(string text, int expected) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(expected), RetryAfter.FromPushbackMilliseconds(text));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    public void Negative_or_malformed_pushback_gives_no_hint(string? text) => Assert.Null(RetryAfter.FromPushbackMilliseconds(text));
+}
