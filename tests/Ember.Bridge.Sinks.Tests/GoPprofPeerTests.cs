@@ -44,7 +44,7 @@ public sealed partial class GoPprofPeerTests
     private static string Top(byte[] body)
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("ember-sinks-pprof-").FullName, "profile.pb.gz");
-        File.WriteAllBytes(path, body);
+        System.IO.File.WriteAllBytes(path, body);
         return GoPeer.Pprof("-top", path);
     }
 

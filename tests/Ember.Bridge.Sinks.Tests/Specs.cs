@@ -14,7 +14,7 @@ public static class Specs
     {
         var directory = Directory.CreateTempSubdirectory("ember-sinks-");
         var path = Path.Combine(directory.FullName, "secret");
-        File.WriteAllText(path, content);
+        System.IO.File.WriteAllText(path, content);
         return path;
     }
 

@@ -156,6 +156,8 @@ public sealed class OtlpSinkTests : IAsyncLifetime
     [InlineData("compression", "zstd")]
     [InlineData("headers", "novalue")]
     [InlineData("headers", "bad name=x")]
+    [InlineData("headers", "x!y=1")]
+    [InlineData("headers", "trace-bin=AAAA")]
     [InlineData("tenant", "t")]
     public void Bad_options_are_configuration_errors_naming_the_option(string key, string value)
     {

@@ -77,10 +77,19 @@ public sealed class OtlpSinkOptions
             throw new SinkConfigurationException($"sink {specification.Name}: option headers: {ex.Message}", "headers", ex);
         }
 
+        if (protocol == OtlpProtocol.Grpc && headers.FindIndex(h => !IsGrpcMetadataName(h.Key)) is var bad and >= 0)
+        {
+            throw reader.Invalid("headers", $"header {bad + 1}: gRPC metadata names are letters, digits, '-', '_' and '.', without a -bin suffix");
+        }
+
         var timeout = reader.Seconds("timeout", TimeSpan.FromSeconds(10));
         var authentication = SinkAuthentication.Read(reader);
         return new OtlpSinkOptions(specification.Name, url, protocol, gzip, headers, timeout, SinkTls.Read(reader), authentication);
     }
+
+    /// <summary>ASCII metadata keys gRPC accepts (binary <c>-bin</c> keys would need base64 values).</summary>
+    private static bool IsGrpcMetadataName(string name) =>
+        !name.EndsWith("-bin", StringComparison.OrdinalIgnoreCase) && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     /// <summary>A summary for the startup log: no header values, no secrets.</summary>
     public override string ToString() =>

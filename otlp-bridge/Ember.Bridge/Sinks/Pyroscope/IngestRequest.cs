@@ -60,7 +60,9 @@ public static class IngestRequest
         profile.DefaultSampleType = profile.DefaultSampleType.Length > 0 ? "cpu" : "";
         foreach (var sample in profile.Samples)
         {
-            sample.Values[0] = checked(sample.Values[0] * profile.Period);
+            // Saturate rather than throw: only an absurd count (> 9e11 samples at 100 Hz) gets there.
+            var value = sample.Values[0];
+            sample.Values[0] = value > long.MaxValue / profile.Period ? long.MaxValue : value * profile.Period;
         }
     }
 

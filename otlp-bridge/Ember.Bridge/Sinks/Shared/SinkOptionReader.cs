@@ -82,7 +82,8 @@ public sealed class SinkOptionReader
         string content;
         try
         {
-            content = File.ReadAllText(path).Trim();
+            // Qualified: Ember.Bridge.Sinks.File is the file sink's namespace.
+            content = System.IO.File.ReadAllText(path).Trim();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
