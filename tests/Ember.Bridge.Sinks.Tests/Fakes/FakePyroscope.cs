@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Ember.Bridge.Protos.Pyroscope;
 using Ember.Profiles.Tests.Oracle.Collector;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,8 +15,9 @@ namespace Ember.Bridge.Sinks.Tests.Fakes;
 /// <summary>
 /// An in-process Grafana Pyroscope on 127.0.0.1 (HTTP/1.1) serving the two push endpoints the sink
 /// uses, as shared/reference/servers.md describes them: OTLP/HTTP <c>POST /v1development/profiles</c>
-/// (exact protobuf content types, gzip) and legacy <c>POST /ingest?name=…&amp;format=pprof</c> (raw,
-/// optionally gzipped pprof). Bodies are decoded with the Google.Protobuf oracle types; anything else
+/// (exact protobuf content types, gzip), Connect unary <c>POST /push.v1.PusherService/Push</c>
+/// (<c>application/proto</c>; <c>__name__</c> and <c>service_name</c> required, names unique) and legacy
+/// <c>POST /ingest?name=…&amp;format=pprof</c> (raw, optionally gzipped pprof). Bodies are decoded with the Google.Protobuf oracle types; anything else
 /// gets the status Pyroscope would give (415, 400). Failures can be scripted.
 /// </summary>
 public sealed class FakePyroscope : IAsyncDisposable
@@ -24,6 +26,7 @@ public sealed class FakePyroscope : IAsyncDisposable
     private readonly ConcurrentQueue<FakeHttpRequest> _requests = new();
     private readonly ConcurrentQueue<ExportProfilesServiceRequest> _otlp = new();
     private readonly ConcurrentQueue<(FakeHttpRequest Request, OraclePprof Profile)> _ingested = new();
+    private readonly ConcurrentQueue<(FakeHttpRequest Request, PushRequest Push, IReadOnlyList<OraclePprof> Profiles)> _pushes = new();
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> _failures = new();
 
     private FakePyroscope(WebApplication app) => _app = app;
@@ -40,6 +43,9 @@ public sealed class FakePyroscope : IAsyncDisposable
     /// <summary>Accepted /ingest pushes with their decoded pprof.</summary>
     public IReadOnlyList<(FakeHttpRequest Request, OraclePprof Profile)> Ingested => [.. _ingested];
 
+    /// <summary>Accepted Connect pushes with the decoded pprof of each series.</summary>
+    public IReadOnlyList<(FakeHttpRequest Request, PushRequest Push, IReadOnlyList<OraclePprof> Profiles)> Pushes => [.. _pushes];
+
     /// <summary>Starts the fake on a random loopback port.</summary>
     public static async Task<FakePyroscope> StartAsync()
     {
@@ -51,6 +57,7 @@ public sealed class FakePyroscope : IAsyncDisposable
         var fake = new FakePyroscope(app);
         app.MapPost("/v1development/profiles", fake.HandleOtlpAsync);
         app.MapPost("/ingest", fake.HandleIngestAsync);
+        app.MapPost("/push.v1.PusherService/Push", fake.HandlePushAsync);
         await app.StartAsync();
         fake.BaseUrl = new Uri($"http://127.0.0.1:{listen!.IPEndPoint!.Port.ToString(CultureInfo.InvariantCulture)}/");
         return fake;
@@ -103,6 +110,38 @@ public sealed class FakePyroscope : IAsyncDisposable
         // format=pprof: the body is a raw pprof, gzip auto-detected.
         var body = Gzip.IsGzip(request.Body) ? Gzip.Decompress(request.Body) : request.Body;
         _ingested.Enqueue((request, OraclePprof.Parser.ParseFrom(body)));
+    }
+
+    private async Task HandlePushAsync(HttpContext context)
+    {
+        var request = await RecordAsync(context);
+        if (await FailedAsync(context))
+        {
+            return;
+        }
+
+        if (context.Request.ContentType != "application/proto")
+        {
+            await ErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, "unknown", "unsupported content type");
+            return;
+        }
+
+        var push = PushRequest.Parser.ParseFrom(request.Body);
+        foreach (var series in push.Series)
+        {
+            var names = series.Labels.Select(l => l.Name).ToList();
+            if (!names.Contains("__name__") || !names.Contains("service_name") || names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            {
+                await ErrorAsync(context, StatusCodes.Status400BadRequest, "invalid_argument", "service name is not provided or duplicate labels");
+                return;
+            }
+        }
+
+        var profiles = push.Series.SelectMany(s => s.Samples)
+            .Select(s => OraclePprof.Parser.ParseFrom(Gzip.IsGzip(s.RawProfile.Span) ? Gzip.Decompress(s.RawProfile.ToByteArray()) : s.RawProfile.ToByteArray()))
+            .ToList();
+        _pushes.Enqueue((request, push, profiles));
+        context.Response.ContentType = "application/proto";
     }
 
     private async Task<bool> FailedAsync(HttpContext context)

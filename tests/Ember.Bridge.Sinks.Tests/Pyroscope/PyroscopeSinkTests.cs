@@ -96,8 +96,36 @@ public sealed class PyroscopeSinkTests : IAsyncLifetime
         Assert.Null(_pyroscope.Requests[0].Header("x-scope-orgid"));
     }
 
+    [Fact]
+    public async Task Push_mode_sends_every_series_in_one_connect_call_with_exact_labels()
+    {
+        await using var sink = PyroscopeSink.Create(Specs.Of("pyroscope", _pyroscope.BaseUrl.ToString(), ("protocol", "push"), ("tenant", "t1")), new CapturingLoggerFactory());
+        var batch = Cpu([Attr("service.name", "checkout"), Attr("k8s.pod.name", "checkout-7d9"), Attr("host.name", "node,1=a{b}")]);
+        batch.ResourceProfiles.Add(CpuResource([Attr("process.executable.name", "worker")], hotCount: 3, coldCount: 1));
+
+        await sink.DeliverAsync(batch, CancellationToken.None);
+
+        var (request, push, profiles) = Assert.Single(_pyroscope.Pushes);
+        Assert.Equal("/push.v1.PusherService/Push", request.Path);
+        Assert.Equal("application/proto", request.Header("content-type"));
+        Assert.Equal("1", request.Header("connect-protocol-version"));
+        Assert.Equal("t1", request.Header("x-scope-orgid"));
+        Assert.Equal(2, push.Series.Count);
+        Assert.Equal(
+            [("__name__", "process_cpu"), ("__delta__", "false"), ("service_name", "checkout"), ("k8s_pod_name", "checkout-7d9"), ("host_name", "node,1=a{b}")],
+            push.Series[0].Labels.Select(l => (l.Name, l.Value)));
+        Assert.Equal("worker", push.Series[1].Labels.Single(l => l.Name == "service_name").Value);
+        Assert.True(Guid.TryParse(push.Series[0].Samples.Single().ID, out _));
+        Assert.NotEqual(push.Series[0].Samples[0].ID, push.Series[1].Samples[0].ID);
+        var profile = profiles[0];
+        Assert.Equal("cpu", profile.StringTable[(int)Assert.Single(profile.SampleType).Type]);
+        Assert.Equal(30 * PeriodNanos, profile.Sample.Single(s => LeafName(profile, s) == "hot").Value[0]);
+        Assert.Equal(3 * PeriodNanos, profiles[1].Sample.Single(s => LeafName(profiles[1], s) == "hot").Value[0]);
+    }
+
     [Theory]
     [InlineData("otlp")]
+    [InlineData("push")]
     [InlineData("ingest")]
     public async Task Status_503_with_retry_after_seconds_is_retryable_with_the_hint(string protocol)
     {
@@ -169,7 +197,7 @@ public sealed class PyroscopeSinkTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("protocol", "push", "protocol")]
+    [InlineData("protocol", "grpc", "protocol")]
     [InlineData("tenant", "a b", "tenant")]
     [InlineData("timeout", "-1", "timeout")]
     [InlineData("colour", "blue", "colour")]

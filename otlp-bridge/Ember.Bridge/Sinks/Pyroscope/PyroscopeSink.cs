@@ -3,6 +3,7 @@ using Ember.Bridge.Sinks.Otlp;
 using Ember.Bridge.Sinks.Shared;
 using Ember.Profiles.Otlp;
 using Ember.Profiles.Pprof;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,14 +12,20 @@ namespace Ember.Bridge.Sinks.Pyroscope;
 /// <summary>
 /// Pushes profiles to Grafana Pyroscope (<c>pyroscope:http://pyroscope:4040</c>). By default the
 /// batch goes unchanged as OTLP/HTTP to <c>/v1development/profiles</c> (Pyroscope ≥ 1.20 converts and
-/// labels it itself); with <c>protocol=ingest</c> each resource's profiles become pprofs pushed to
-/// the legacy <c>/ingest</c> one request per series, labelled per <see cref="ResourceLabels"/>.
+/// labels it itself). For older servers the profiles become one pprof per resource and profile type,
+/// labelled per <see cref="ResourceLabels"/>: with <c>protocol=push</c> all of them in one
+/// <c>push.v1.PusherService/Push</c> call (exact labels), with <c>protocol=ingest</c> one legacy
+/// <c>/ingest</c> request each (labels folded into the app name).
 /// In ingest mode a failure part-way through a batch means the retried batch resends the series
 /// that had already arrived (at-least-once, like every retrying sink).
 /// </summary>
 public sealed class PyroscopeSink : IProfileSink
 {
     private static readonly MediaTypeHeaderValue OctetStream = new("application/octet-stream");
+    private static readonly MediaTypeHeaderValue ConnectProto = new("application/proto");
+
+    /// <summary>Connect unary path of the push RPC.</summary>
+    private const string PushPath = "push.v1.PusherService/Push";
 
     private readonly PyroscopeSinkOptions _options;
     private readonly ILogger _logger;
@@ -74,6 +81,12 @@ public sealed class PyroscopeSink : IProfileSink
             return;
         }
 
+        if (_options.Protocol == PyroscopeProtocol.Push)
+        {
+            await PushAsync(profiles, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var series = PprofSeriesBuilder.Build(profiles);
         foreach (var one in series)
         {
@@ -89,6 +102,30 @@ public sealed class PyroscopeSink : IProfileSink
         _client.Dispose();
         _options.Tls.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private async Task PushAsync(ProfilesData profiles, CancellationToken cancellationToken)
+    {
+        var push = PushRequestBuilder.Build(profiles);
+        if (push.Series.Count == 0)
+        {
+            return;
+        }
+
+        var url = new Uri(_options.BaseUrl, PushPath);
+        using var content = new ByteArrayContent(push.ToByteArray());
+        content.Headers.ContentType = ConnectProto;
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+        request.Headers.Add("Connect-Protocol-Version", "1");
+        foreach (var (name, value) in _headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        // Connect maps its error codes to HTTP statuses (unavailable 503, resource_exhausted 429,
+        // invalid_argument 400...), so the HTTP classification applies as is.
+        await HttpDelivery.SendAsync(_client, request, $"sink {Name}: POST {url}", cancellationToken).ConfigureAwait(false);
+        SinkLog.Delivered(_logger, Name, profiles.ProfileCount, 1);
     }
 
     private async Task IngestAsync(PprofSeries series, CancellationToken cancellationToken)

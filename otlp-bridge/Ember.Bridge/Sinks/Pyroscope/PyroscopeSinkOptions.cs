@@ -57,7 +57,12 @@ public sealed class PyroscopeSinkOptions
         }
 
         var baseUrl = url.AbsolutePath.EndsWith('/') ? url : new Uri(url + "/");
-        var protocol = reader.Choice("protocol", "otlp", "otlp", "ingest") == "otlp" ? PyroscopeProtocol.Otlp : PyroscopeProtocol.Ingest;
+        var protocol = reader.Choice("protocol", "otlp", "otlp", "push", "ingest") switch
+        {
+            "otlp" => PyroscopeProtocol.Otlp,
+            "push" => PyroscopeProtocol.Push,
+            _ => PyroscopeProtocol.Ingest,
+        };
         var tenant = reader.String("tenant");
         if (tenant is not null && !tenant.All(c => c > ' ' && c < 0x7f))
         {
@@ -71,5 +76,5 @@ public sealed class PyroscopeSinkOptions
 
     /// <summary>A summary for the startup log, without secrets.</summary>
     public override string ToString() =>
-        $"protocol {(Protocol == PyroscopeProtocol.Otlp ? "otlp" : "ingest")}, tenant {Tenant ?? "none"}, auth {Authentication?.ToString() ?? "none"}";
+        $"protocol {Protocol.ToString().ToLowerInvariant()}, tenant {Tenant ?? "none"}, auth {Authentication?.ToString() ?? "none"}";
 }
