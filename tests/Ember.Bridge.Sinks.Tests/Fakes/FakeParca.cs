@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Ember.Bridge.Protos.Parca;
@@ -63,8 +62,7 @@ public sealed partial class FakeParca : IAsyncDisposable
         X509Certificate2? certificate = null;
         if (tls)
         {
-            certificate = SelfSigned();
-            fake.CaFile = Specs.TempFile(certificate.ExportCertificatePem());
+            (certificate, fake.CaFile) = TestCertificate.Create();
         }
 
         ListenOptions? listen = null;
@@ -98,20 +96,6 @@ public sealed partial class FakeParca : IAsyncDisposable
 
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
     private static partial Regex LabelName();
-
-    private static X509Certificate2 SelfSigned()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        // Round-trip through PKCS#12 so the key is usable by the TLS stack.
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
-    }
 
     private WriteRawResponse Write(WriteRawRequest request, ServerCallContext context)
     {

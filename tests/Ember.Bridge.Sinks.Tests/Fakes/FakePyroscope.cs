@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Ember.Bridge.Protos.Pyroscope;
 using Ember.Profiles.Tests.Oracle.Collector;
 using Microsoft.AspNetCore.Builder;
@@ -46,20 +47,40 @@ public sealed class FakePyroscope : IAsyncDisposable
     /// <summary>Accepted Connect pushes with the decoded pprof of each series.</summary>
     public IReadOnlyList<(FakeHttpRequest Request, PushRequest Push, IReadOnlyList<OraclePprof> Profiles)> Pushes => [.. _pushes];
 
-    /// <summary>Starts the fake on a random loopback port.</summary>
-    public static async Task<FakePyroscope> StartAsync()
+    /// <summary>PEM file of the self-signed certificate, when started with TLS.</summary>
+    public string? CaFile { get; private set; }
+
+    /// <summary>Starts the fake on a random loopback port, over TLS (for localhost) when asked.</summary>
+    public static async Task<FakePyroscope> StartAsync(bool tls = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        X509Certificate2? certificate = null;
+        string? caFile = null;
+        if (tls)
+        {
+            (certificate, caFile) = TestCertificate.Create();
+        }
+
         ListenOptions? listen = null;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, l => { l.Protocols = HttpProtocols.Http1; listen = l; }));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, l =>
+        {
+            l.Protocols = HttpProtocols.Http1;
+            if (certificate is not null)
+            {
+                l.UseHttps(certificate);
+            }
+
+            listen = l;
+        }));
         var app = builder.Build();
         var fake = new FakePyroscope(app);
         app.MapPost("/v1development/profiles", fake.HandleOtlpAsync);
         app.MapPost("/ingest", fake.HandleIngestAsync);
         app.MapPost("/push.v1.PusherService/Push", fake.HandlePushAsync);
         await app.StartAsync();
-        fake.BaseUrl = new Uri($"http://127.0.0.1:{listen!.IPEndPoint!.Port.ToString(CultureInfo.InvariantCulture)}/");
+        fake.CaFile = caFile;
+        fake.BaseUrl = new Uri($"{(tls ? "https://localhost" : "http://127.0.0.1")}:{listen!.IPEndPoint!.Port.ToString(CultureInfo.InvariantCulture)}/");
         return fake;
     }
 

@@ -181,6 +181,29 @@ public sealed class PyroscopeSinkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Https_with_ca_file_trusts_a_private_ca_and_without_it_the_server_is_refused()
+    {
+        await using var tlsPyroscope = await FakePyroscope.StartAsync(tls: true);
+        await using (var trusting = PyroscopeSink.Create(Specs.Of("pyroscope", tlsPyroscope.BaseUrl.ToString(), ("ca-file", tlsPyroscope.CaFile!)), new CapturingLoggerFactory()))
+        {
+            await trusting.DeliverAsync(Cpu([Attr("service.name", "tls")]), CancellationToken.None);
+        }
+
+        Assert.Single(tlsPyroscope.OtlpExports);
+
+        await using var untrusting = PyroscopeSink.Create(Specs.Of("pyroscope", tlsPyroscope.BaseUrl.ToString()), new CapturingLoggerFactory());
+        var error = await Assert.ThrowsAsync<SinkDeliveryException>(() => untrusting.DeliverAsync(Cpu([Attr("service.name", "tls")]), CancellationToken.None));
+        Assert.Equal("tls", error.Reason);
+        Assert.True(error.IsRetryable);
+        Assert.Single(tlsPyroscope.OtlpExports);
+    }
+
+    [Fact]
+    public void A_ca_file_without_certificates_is_a_configuration_error() =>
+        Assert.Equal("ca-file", Assert.Throws<SinkConfigurationException>(() =>
+            PyroscopeSink.Create(Specs.Of("pyroscope", "https://pyroscope:4040", ("ca-file", Specs.TempFile("not a certificate"))), new CapturingLoggerFactory())).ParamName);
+
+    [Fact]
     public async Task Inline_password_never_appears_in_logs_or_errors()
     {
         var logs = new CapturingLoggerFactory();

@@ -17,9 +17,6 @@ public sealed record OtlpPartialSuccess(long RejectedProfiles, string ErrorMessa
     /// <summary>A fully accepted request.</summary>
     public static OtlpPartialSuccess None { get; } = new(0, "");
 
-    /// <summary>True when the server reported a rejection or a warning.</summary>
-    public bool IsReported => RejectedProfiles != 0 || ErrorMessage.Length > 0;
-
     /// <summary>Reads the response, skipping fields this version does not know.</summary>
     /// <exception cref="InvalidProtocolBufferException">The bytes are not a protobuf message.</exception>
     public static OtlpPartialSuccess Decode(byte[] response)

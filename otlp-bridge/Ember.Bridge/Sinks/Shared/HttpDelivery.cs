@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 
 namespace Ember.Bridge.Sinks.Shared;
@@ -76,8 +77,15 @@ public static class HttpDelivery
 
     private static SinkDeliveryException ConnectionFailure(HttpRequestException ex, string what)
     {
-        var refused = ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
-        return new SinkDeliveryException($"{what}: {ex.Message}", refused ? "connection_refused" : "connection", isRetryable: true, innerException: ex);
+        // A TLS handshake failure (untrusted or expired certificate) stays retryable: certificates get
+        // fixed or rotated, and the spool keeps the batch meanwhile; its own reason makes it visible.
+        var reason = ex.InnerException switch
+        {
+            SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "connection_refused",
+            AuthenticationException => "tls",
+            _ => "connection",
+        };
+        return new SinkDeliveryException($"{what}: {ex.Message}", reason, isRetryable: true, innerException: ex);
     }
 
     /// <summary>The start of a server's error body, printable characters only (it ends up in logs).</summary>

@@ -16,10 +16,6 @@ public static class RetryAfter
         _ => null,
     };
 
-    /// <summary>Retry-After text as delta-seconds or HTTP-date; null when absent or unreadable.</summary>
-    public static TimeSpan? FromText(string? text, DateTimeOffset now) =>
-        text is not null && RetryConditionHeaderValue.TryParse(text.Trim(), out var header) ? FromHeader(header, now) : null;
-
     /// <summary>gRPC <c>grpc-retry-pushback-ms</c> (gRFC A6); null when absent, negative or unreadable.</summary>
     public static TimeSpan? FromPushbackMilliseconds(string? text) =>
         text is not null && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)

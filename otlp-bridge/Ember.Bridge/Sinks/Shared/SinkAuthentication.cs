@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 
 namespace Ember.Bridge.Sinks.Shared;
@@ -27,9 +26,6 @@ public sealed class SinkAuthentication
 
     /// <summary>The Authorization header value (HTTP) or metadata value (gRPC).</summary>
     public string HeaderValue => Scheme + " " + Parameter;
-
-    /// <summary>The Authorization header.</summary>
-    public AuthenticationHeaderValue Header => new(Scheme, Parameter);
 
     /// <summary>Reads the credentials, or null when none are configured.</summary>
     /// <exception cref="SinkConfigurationException">Options conflict, are incomplete, or a file cannot be read.</exception>
