@@ -20,9 +20,10 @@ public sealed class OtlpSinkTests : IAsyncLifetime
     public async Task Grpc_export_is_gzipped_and_carries_the_configured_headers_and_the_profiles()
     {
         var tokenFile = Specs.TempFile("otlp-token");
+        var logs = new CapturingLoggerFactory();
         await using var sink = OtlpSink.Create(
             Specs.Of("otlp", _receiver.GrpcEndpoint.ToString(), ("headers", "x-api-key=abc%20def, X-Team=core"), ("bearer-token-file", tokenFile)),
-            new CapturingLoggerFactory());
+            logs);
 
         await sink.DeliverAsync(Cpu([Attr("service.name", "checkout")]), CancellationToken.None);
 
@@ -34,6 +35,9 @@ public sealed class OtlpSinkTests : IAsyncLifetime
         Assert.Equal("core", export.Headers["x-team"]);
         Assert.Equal("Bearer otlp-token", export.Headers["authorization"]);
         AssertCheckoutProfile(export.Request!);
+        // Header values and tokens may be API keys: the startup log names counts and schemes only.
+        Assert.Contains(logs.Messages, m => m.Contains("2 extra header(s), auth Bearer", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("abc", StringComparison.Ordinal) || m.Contains("otlp-token", StringComparison.Ordinal));
     }
 
     [Theory]
