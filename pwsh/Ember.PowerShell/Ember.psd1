@@ -16,6 +16,8 @@
         'Compare-Profile'
         'Get-ProfileTopFunction'
         'Get-ElfBuildId'
+        'Get-Profile'
+        'Test-ProfilingPipeline'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -17,7 +17,18 @@ public abstract class EmberCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Runs async work on the pipeline thread (Write* must be called from it) until done or stopped.</summary>
-    protected T Await<T>(Func<CancellationToken, Task<T>> work) => work(CancellationToken).GetAwaiter().GetResult();
+    /// <exception cref="PipelineStoppedException">Ctrl+C cancelled the work.</exception>
+    protected T Await<T>(Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return work(CancellationToken).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
 
     /// <summary>A non-terminating error with a stable ID, a category and the target.</summary>
     protected void WriteError(Exception exception, string errorId, ErrorCategory category, object? target) =>

@@ -17,7 +17,7 @@ public sealed class ModuleHost : IDisposable
         var state = InitialSessionState.CreateDefault2();
         _runspace = RunspaceFactory.CreateRunspace(state);
         _runspace.Open();
-        var import = Run($"Import-Module -Name '{ManifestPath}' -PassThru");
+        var import = Run($"Import-Module -Name '{ManifestPath}' -PassThru").ThrowOnErrors();
         ImportWarnings = import.Warnings;
         Module = (PSModuleInfo)import.Output.Single().BaseObject;
     }
