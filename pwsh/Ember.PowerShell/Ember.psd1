@@ -17,6 +17,7 @@
         'Get-ProfileTopFunction'
         'Get-ElfBuildId'
         'Get-Profile'
+        'Publish-DebugInfo'
         'Test-ProfilingPipeline'
     )
     FunctionsToExport    = @()

@@ -15,7 +15,7 @@ public sealed class ModuleHost : IDisposable
     public ModuleHost()
     {
         var state = InitialSessionState.CreateDefault2();
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
         var import = Run($"Import-Module -Name '{ManifestPath}' -PassThru").ThrowOnErrors();
         ImportWarnings = import.Warnings;
@@ -39,6 +39,9 @@ public sealed class ModuleHost : IDisposable
     public static string ManifestPath => Path.Combine(ModuleDirectory, "Ember.psd1");
 
     public PSModuleInfo Module { get; }
+
+    /// <summary>What the engine showed the user: progress, What if: lines.</summary>
+    public RecordingHost Host { get; } = new();
 
     public IReadOnlyList<WarningRecord> ImportWarnings { get; }
 
@@ -65,7 +68,19 @@ public sealed class ModuleHost : IDisposable
             terminating = e;
         }
 
-        return new Invocation(output, [.. shell.Streams.Error], [.. shell.Streams.Warning], [.. shell.Streams.Progress],
+        var progress = new List<ProgressRecord>();
+        while (Host.Progress.TryDequeue(out var record))
+        {
+            progress.Add(record);
+        }
+
+        var lines = new List<string>();
+        while (Host.Lines.TryDequeue(out var line))
+        {
+            lines.Add(line);
+        }
+
+        return new Invocation(output, [.. shell.Streams.Error], [.. shell.Streams.Warning], progress, lines,
             [.. shell.Streams.Verbose], terminating);
     }
 
@@ -78,6 +93,7 @@ public sealed record Invocation(
     IReadOnlyList<ErrorRecord> Errors,
     IReadOnlyList<WarningRecord> Warnings,
     IReadOnlyList<ProgressRecord> Progress,
+    IReadOnlyList<string> HostLines,
     IReadOnlyList<VerboseRecord> Verbose,
     Exception? Terminating)
 {

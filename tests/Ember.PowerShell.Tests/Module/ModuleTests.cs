@@ -7,7 +7,7 @@ public sealed class ModuleTests : IDisposable
 {
     private static readonly string[] Expected =
     [
-        "Compare-Profile", "Export-Profile", "Get-ElfBuildId", "Get-Profile", "Get-ProfileTopFunction", "Import-Profile", "Test-ProfilingPipeline",
+        "Compare-Profile", "Export-Profile", "Get-ElfBuildId", "Get-Profile", "Get-ProfileTopFunction", "Import-Profile", "Publish-DebugInfo", "Test-ProfilingPipeline",
     ];
 
     private readonly ModuleHost _host = new();
