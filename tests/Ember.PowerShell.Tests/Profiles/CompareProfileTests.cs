@@ -72,24 +72,29 @@ public sealed class CompareProfileTests : IDisposable
     {
         var before = Path.Combine(_directory, "before.pb.gz");
         var after = Path.Combine(_directory, "after.pb.gz");
-        // Same work split except that hotLoop takes iterations from warmLoop and coldLoop; steadyLoop
-        // keeps 30% (see tests/fixtures/goprof). Async preemption is off so its signal frames do not
-        // land on the loops at random and blur the shares.
+        // The same workload except that hotLoop takes CPU time from warmLoop and coldLoop (20% -> 48%
+        // of the time); steadyLoop keeps 30% (see tests/fixtures/goprof). Async preemption is off so
+        // its signal frames do not land on the loops at random and blur the shares.
         var environment = new Dictionary<string, string> { ["GODEBUG"] = "asyncpreemptoff=1" };
         ExternalProcess.RunChecked(GoPeer.FixtureBinary, ["-cpu", before, "-duration", "2s", "-steady", "0.3", "-warm", "0.35", "-hot", "0.2"], environment: environment);
         ExternalProcess.RunChecked(GoPeer.FixtureBinary, ["-cpu", after, "-duration", "2s", "-steady", "0.3", "-warm", "0.1", "-hot", "0.8"], environment: environment);
         var diff = Path.Combine(_directory, "diff.pb.gz");
         var html = Path.Combine(_directory, "diff.html");
 
-        var rows = _host.Run($"Compare-Profile -ReferenceProfile '{before}' -DifferenceProfile '{after}' -OutFile '{html}' -AsPprof '{diff}'").ThrowOnErrors().Output;
+        var rows = _host.Run($"Compare-Profile -ReferenceProfile '{before}' -DifferenceProfile '{after}' -By Total -OutFile '{html}' -AsPprof '{diff}'").ThrowOnErrors().Output;
 
         var top = rows[0];
         Assert.Equal("main.hotLoop", Invocation.Property<string>(top, "Function"));
         Assert.True(Invocation.Property<bool>(top, "Significant"));
-        Assert.True(Invocation.Property<double>(top, "Change") > 0.2, $"hotLoop grew by {Invocation.Property<double>(top, "Change")}");
+        Assert.True(Invocation.Property<double>(top, "Change") > 0.25, $"hotLoop grew by {Invocation.Property<double>(top, "Change")}");
+        // main.burn holds all the work in both runs: unchanged, so not significant.
+        var burn = Row(rows, "main.burn");
+        Assert.False(Invocation.Property<bool>(burn, "Significant"), $"main.burn {Invocation.Property<double>(burn, "TotalBefore")} -> {Invocation.Property<double>(burn, "TotalAfter")}");
+        Assert.Equal("not significant", Invocation.Property<string>(burn, "Verdict"));
+        // steadyLoop's share stays near its 30%: far below hotLoop's change.
         var steady = Row(rows, "main.steadyLoop");
-        Assert.False(Invocation.Property<bool>(steady, "Significant"),
-            $"steadyLoop {Invocation.Property<double>(steady, "SelfBefore")} -> {Invocation.Property<double>(steady, "SelfAfter")}");
+        Assert.True(Math.Abs(Invocation.Property<double>(steady, "Change")) < 0.12,
+            $"steadyLoop {Invocation.Property<double>(steady, "TotalBefore")} -> {Invocation.Property<double>(steady, "TotalAfter")}");
         Assert.Contains("main.hotLoop", File.ReadAllText(html), StringComparison.Ordinal);
 
         // go tool pprof reads the diff profile: hotLoop's flat value is the growth, warmLoop's the loss,
