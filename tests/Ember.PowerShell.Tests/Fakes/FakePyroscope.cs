@@ -33,6 +33,12 @@ public sealed class FakePyroscope : IAsyncDisposable
 
     public ConcurrentQueue<PyroscopeQuery> Queries { get; } = new();
 
+    /// <summary>How long queries take to answer: a slow store, to test cancellation.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>Set when a client went away before its answer.</summary>
+    public TaskCompletionSource Aborted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public static async Task<FakePyroscope> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -75,6 +81,19 @@ public sealed class FakePyroscope : IAsyncDisposable
         catch (FormatException e)
         {
             return ConnectError(StatusCodes.Status400BadRequest, "invalid_argument", e.Message);
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                Aborted.TrySetResult();
+                return Results.Empty;
+            }
         }
 
         var selected = FakeSelector.Select(Series, query.ProfileType, matchers,

@@ -45,6 +45,15 @@ public sealed class ModuleHost : IDisposable
 
     public IReadOnlyList<WarningRecord> ImportWarnings { get; }
 
+    /// <summary>A shell on the module's runspace with the script added, for tests that drive it themselves (Stop).</summary>
+    public System.Management.Automation.PowerShell CreateShell(string script)
+    {
+        var shell = System.Management.Automation.PowerShell.Create();
+        shell.Runspace = _runspace;
+        shell.AddScript(script);
+        return shell;
+    }
+
     /// <summary>Runs a script in the module's runspace, collecting every stream.</summary>
     public Invocation Run(string script, IDictionary<string, object?>? variables = null)
     {

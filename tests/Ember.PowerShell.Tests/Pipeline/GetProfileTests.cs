@@ -62,6 +62,28 @@ public sealed class GetProfileTests : IAsyncLifetime, IDisposable
         Assert.Equal("ProfileQueryInvalid,Ember.PowerShell.Commands.GetProfileCommand", Assert.Single(malformed.Errors).FullyQualifiedErrorId);
     }
 
+    [Fact]
+    public async Task Stopping_the_pipeline_cancels_the_request()
+    {
+        _pyroscope.Delay = TimeSpan.FromMinutes(5);
+        using var shell = _host.CreateShell($"Get-Profile -Pyroscope '{_pyroscope.Address}' -Query 'process_cpu:cpu:nanoseconds:cpu:nanoseconds{{}}'");
+        var invocation = shell.BeginInvoke();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (_pyroscope.Queries.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(_pyroscope.Queries.IsEmpty, "the query never reached the store");
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        shell.Stop();  // what Ctrl+C does
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Stop took {stopwatch.Elapsed}");
+        Assert.Equal(System.Management.Automation.PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+        Assert.True(invocation.IsCompleted);
+        await _pyroscope.Aborted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     public void Dispose() => _host.Dispose();
 
     public async Task DisposeAsync() => await _pyroscope.DisposeAsync();

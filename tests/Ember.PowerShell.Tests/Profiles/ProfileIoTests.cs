@@ -82,6 +82,22 @@ public sealed class ProfileIoTests : IDisposable
     }
 
     [Fact]
+    public void OTLP_binary_and_JSON_written_by_Export_Profile_import_with_the_same_samples()
+    {
+        var source = TestProfiles.WriteTemp(TestProfiles.Cpu(10, 1_700_000_000, ("main;hot", 6), ("main;cold", 3)));
+
+        var result = _host.Run($"""
+            Import-Profile '{source}' | Export-Profile '{_directory}/x.otlp'
+            Import-Profile '{source}' | Export-Profile '{_directory}/x.json'
+            Import-Profile '{_directory}/x.otlp', '{_directory}/x.json' | Get-ProfileTopFunction -Top 1
+            """).ThrowOnErrors();
+
+        Assert.Equal(2, result.Output.Count);
+        Assert.All(result.Output, row => Assert.Equal("hot", Invocation.Property<string>(row, "Function")));
+        Assert.All(result.Output, row => Assert.Equal(0.06, Invocation.Property<double?>(row, "CpuSeconds")!.Value, 9)); // 6 samples of 10 ms
+    }
+
+    [Fact]
     public void Export_Profile_honours_WhatIf_and_refuses_to_overwrite_without_Force()
     {
         var source = TestProfiles.WriteTemp(TestProfiles.Cpu(1, 1, ("main", 1)));
