@@ -43,7 +43,10 @@ internal static partial class UnsymbolizedFrames
 
     private static bool IsName(string name) => name.Length > 0 && name != "[unknown]" && !HexFrame().IsMatch(name);
 
-    /// <summary><c>0x7f12ab</c>, <c>7f12ab</c> or <c>libfoo.so+0x1a2b</c>: an address, not a name.</summary>
-    [GeneratedRegex(@"^(0x[0-9a-fA-F]+|[0-9a-fA-F]{6,}|\S*\+0x[0-9a-fA-F]+)$")]
+    /// <summary>
+    /// <c>0x7f12ab</c>, <c>7f12ab</c> or <c>libfoo.so+0x1a2b</c>: an address, not a name. A bare hex
+    /// string needs a digit, so functions named like <c>facade</c> stay names.
+    /// </summary>
+    [GeneratedRegex(@"^(0x[0-9a-fA-F]+|(?=[a-fA-F]*[0-9])[0-9a-fA-F]{6,}|\S*\+0x[0-9a-fA-F]+)$")]
     private static partial Regex HexFrame();
 }

@@ -171,6 +171,27 @@ public sealed class TestProfilingPipelineTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void An_unreachable_API_server_fails_the_cluster_checks_and_a_bad_kubeconfig_is_a_terminating_error()
+    {
+        _pyroscope.Series.Add(PipelineProfiles.Checkout());
+        var kubeconfig = Path.GetTempFileName();
+        // Port 9 (discard) has no listener on loopback.
+        File.WriteAllText(kubeconfig, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(_kube.KubeconfigPath), @"127\.0\.0\.1:\d+", "127.0.0.1:9"));
+
+        var checks = _host.Run($"Test-ProfilingPipeline -Kubeconfig '{kubeconfig}' -Pyroscope '{_pyroscope.Address}' -Service checkout").ThrowOnErrors().Output;
+
+        Assert.False(Invocation.Property<bool>(Check(checks, "DaemonSet"), "Passed"));
+        Assert.Contains("unreachable", Invocation.Property<string>(Check(checks, "DaemonSet"), "Remedy"), StringComparison.Ordinal);
+        Assert.True(Invocation.Property<bool>(Check(checks, "ProfilesLanded"), "Passed"));
+
+        var bad = _host.Run($"Test-ProfilingPipeline -Kubeconfig '{kubeconfig}' -Context nope -Pyroscope '{_pyroscope.Address}' -Service checkout");
+        Assert.Empty(bad.Output);
+        var error = Assert.Single(bad.Errors);
+        Assert.Equal("KubeconfigInvalid,Ember.PowerShell.Commands.TestProfilingPipelineCommand", error.FullyQualifiedErrorId);
+        File.Delete(kubeconfig);
+    }
+
+    [Fact]
     public async Task Parca_backend_passes_the_backend_checks_over_gRPC()
     {
         await using var parca = await FakeParca.StartAsync();
