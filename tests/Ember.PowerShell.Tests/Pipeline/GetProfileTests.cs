@@ -38,7 +38,8 @@ public sealed class GetProfileTests : IAsyncLifetime, IDisposable
         await using var parca = await FakeParca.StartAsync();
         parca.Series.Add(PipelineProfiles.Checkout(profileType: "parca_agent:samples:count:cpu:nanoseconds:delta"));
 
-        var profile = _host.Run($"Get-Profile -Parca '{parca.Address}' 'parca_agent:samples:count:cpu:nanoseconds:delta{{service_name=\"checkout\"}}'")
+        // host:port with -Insecure, as parca-debuginfo and parca-agent take addresses: plaintext h2c.
+        var profile = _host.Run($"Get-Profile -Parca '{parca.Address.Authority}' -Insecure 'parca_agent:samples:count:cpu:nanoseconds:delta{{service_name=\"checkout\"}}'")
             .ThrowOnErrors().Output.Single();
 
         Assert.Equal(2, Invocation.Property<int>(profile, "SampleCount"));
