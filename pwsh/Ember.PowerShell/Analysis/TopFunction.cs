@@ -3,8 +3,9 @@ namespace Ember.PowerShell.Analysis;
 /// <summary>One row of <c>Get-ProfileTopFunction</c>: what a function cost over the profile(s).</summary>
 public sealed class TopFunction
 {
-    internal TopFunction(int rank, string function, double value, string unit, double share, double? cpuSeconds, double? averageCores, int profiles)
+    internal TopFunction(string source, int rank, string function, double value, string unit, double share, double? cpuSeconds, double? averageCores, int profiles)
     {
+        Source = source;
         Rank = rank;
         Function = function;
         Value = value;
@@ -14,6 +15,9 @@ public sealed class TopFunction
         AverageCores = averageCores;
         Profiles = profiles;
     }
+
+    /// <summary>The profile ranked, or "N profiles" with -Aggregate.</summary>
+    public string Source { get; }
 
     /// <summary>1 for the costliest function.</summary>
     public int Rank { get; }

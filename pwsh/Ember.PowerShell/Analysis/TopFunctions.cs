@@ -58,8 +58,8 @@ internal sealed class TopFunctions
         _profiles++;
     }
 
-    /// <summary>The <paramref name="top"/> costliest functions by <paramref name="by"/>.</summary>
-    public List<TopFunction> Rank(int top, CostMeasure by)
+    /// <summary>The <paramref name="top"/> costliest functions by <paramref name="by"/>, labelled with <paramref name="source"/>.</summary>
+    public List<TopFunction> Rank(int top, CostMeasure by, string source)
     {
         var wallSeconds = _lastEnd > _firstStart ? (_lastEnd - _firstStart) / 1e9 : (double?)null;
         var ranked = _costs
@@ -75,7 +75,7 @@ internal sealed class TopFunctions
             var (name, value) = ranked[i];
             double? seconds = _secondsPerUnit is { } s ? value * s : null;
             double? cores = seconds is { } cpu && wallSeconds is { } wall ? cpu / wall : null;
-            rows.Add(new TopFunction(i + 1, name, value, _unit ?? string.Empty, _total == 0 ? 0 : (double)value / _total, seconds, cores, _profiles));
+            rows.Add(new TopFunction(source, i + 1, name, value, _unit ?? string.Empty, _total == 0 ? 0 : (double)value / _total, seconds, cores, _profiles));
         }
 
         return rows;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using Ember.PowerShell.Analysis;
 
@@ -14,6 +15,7 @@ public sealed class GetProfileTopFunctionCommand : EmberCmdlet
     public const string RankError = "ProfileRankFailed";
 
     private TopFunctions? _aggregate;
+    private int _aggregated;
 
     #region Parameters
 
@@ -46,6 +48,7 @@ public sealed class GetProfileTopFunctionCommand : EmberCmdlet
             try
             {
                 ranking.Add(profile.Pprof);
+                _aggregated += Aggregate ? 1 : 0;
             }
             catch (ArgumentException e)
             {
@@ -55,7 +58,7 @@ public sealed class GetProfileTopFunctionCommand : EmberCmdlet
 
             if (!Aggregate)
             {
-                WriteObject(ranking.Rank(Top, By), enumerateCollection: true);
+                WriteObject(ranking.Rank(Top, By, profile.Source), enumerateCollection: true);
             }
         }
     }
@@ -65,7 +68,7 @@ public sealed class GetProfileTopFunctionCommand : EmberCmdlet
     {
         if (_aggregate is not null)
         {
-            WriteObject(_aggregate.Rank(Top, By), enumerateCollection: true);
+            WriteObject(_aggregate.Rank(Top, By, string.Create(CultureInfo.InvariantCulture, $"{_aggregated} profiles")), enumerateCollection: true);
         }
     }
 }

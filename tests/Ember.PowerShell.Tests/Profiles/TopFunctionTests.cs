@@ -48,9 +48,11 @@ public sealed class TopFunctionTests : IDisposable
         Assert.Equal(10.0, Invocation.Property<double?>(row, "CpuSeconds")!.Value, 9);
         Assert.Equal(1.0, Invocation.Property<double?>(row, "AverageCores")!.Value, 9);
         Assert.Equal(2, Invocation.Property<int>(row, "Profiles"));
+        Assert.Equal("2 profiles", Invocation.Property<string>(row, "Source"));
 
         var separate = _host.Run($"'{a}', '{b}' | Import-Profile | Get-ProfileTopFunction -Top 1").ThrowOnErrors().Output;
         Assert.Equal([6.0, 4.0], separate.Select(r => Invocation.Property<double?>(r, "CpuSeconds")!.Value));
+        Assert.Equal([a, b], separate.Select(r => Invocation.Property<string>(r, "Source")));
     }
 
     public void Dispose() => _host.Dispose();
