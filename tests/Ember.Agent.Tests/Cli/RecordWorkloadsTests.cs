@@ -52,8 +52,10 @@ public sealed class RecordWorkloadsTests : IDisposable
         Assert.True(result.ExitCode == 0, result.StandardError);
         var top = PprofReport.Top(output);
         Assert.Equal(["main.hotLoop", "main.coldLoop"], top.Take(2).Select(f => f.Name));
-        // main.burn is inlined into main.main by the Go compiler; pclntab has no frame for it.
-        Assert.Contains(PprofReport.Traces(output), t => t.Frames.Take(3).SequenceEqual(["main.hotLoop", "main.main", "runtime.main"]));
+        // The callers up to the Go runtime's entry are named too (which helpers the compiler inlines
+        // between hotLoop and main.main may change with the fixture, so only the ends are fixed).
+        Assert.Contains(PprofReport.Traces(output), t => t.Frames[0] == "main.hotLoop"
+            && Array.IndexOf(t.Frames, "runtime.main") is > 1 and var entry && t.Frames[entry - 1] == "main.main");
     }
 
     [Fact]
