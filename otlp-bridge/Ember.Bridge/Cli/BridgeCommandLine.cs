@@ -9,10 +9,13 @@ internal static class BridgeCommandLine
 
     internal static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("ember-bridge: receive, convert and forward OTLP and pprof profiles.")
+        var root = new RootCommand(
+            "ember-bridge: receive OTLP profiles (gRPC, HTTP) and Pyroscope pprof pushes (/ingest), spool them durably and "
+            + "forward them to the sinks. With no subcommand it serves until SIGINT/SIGTERM; 'convert' converts files.")
         {
             ConvertCommand.Create(output, error),
         };
+        ServeCommand.Configure(root, output, error);
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -25,6 +28,8 @@ internal static class BridgeCommandLine
             return ExitCodes.Usage;
         }
 
-        return result.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // The host handles SIGINT/SIGTERM itself and stops gracefully, so System.CommandLine must not.
+        var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
+        return result.InvokeAsync(invocation).GetAwaiter().GetResult();
     }
 }
