@@ -8,19 +8,31 @@ internal static class AgentCommandLine
 {
     public static int Run(string[] args)
     {
-        using var logging = LoggerFactory.Create(builder => builder
-            .AddSimpleConsole(console => console.SingleLine = true)
-            .SetMinimumLevel(LogLevel.Information));
+        var format = LogFormat.Select(args, Environment.GetEnvironmentVariable);
+        if (format is not ("text" or "json"))
+        {
+            Console.Error.WriteLine($"ember-agent: log format '{format}' (from {LogFormat.OptionName} or {LogFormat.EnvironmentVariable}) is not text or json");
+            return ExitCodes.Usage;
+        }
+
+        using var logging = LogFormat.CreateLoggerFactory(format);
         return Run(args, Console.Out, Console.Error, logging);
     }
 
     internal static int Run(string[] args, TextWriter output, TextWriter error, ILoggerFactory logging)
     {
+        var logFormat = new Option<string>(LogFormat.OptionName)
+        {
+            Description = $"Console log format: text or json (one object per line). Default: ${LogFormat.EnvironmentVariable}, else text.",
+            Recursive = true,
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
         var root = new RootCommand("ember-agent: continuous eBPF CPU profiling for Linux nodes.")
         {
             CheckCommand.Create(output, logging),
             RecordCommand.Create(output, error, logging),
             RunCommand.Create(output, error, logging),
+            logFormat,
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)

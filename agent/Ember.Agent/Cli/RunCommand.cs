@@ -43,25 +43,43 @@ internal static class RunCommand
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Watch this node's pods and add k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name and k8s.node.name." };
         var namespaces = new Option<string[]>("--namespace") { Description = "With --kubernetes: profile only pods of these namespaces (repeatable).", AllowMultipleArgumentsPerToken = true };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
+        var config = new Option<string?>("--config") { Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig); flags win." };
         var command = new Command("run", "Profile every process continuously and export OTLP profiles (the DaemonSet mode).")
         {
-            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig,
+            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, config,
         };
 
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
         // SIGTERM before it returns 143, too little to flush; this command handles the signals itself.
-        command.SetAction(result => Execute(
-            new RunRequest(result.GetValue(endpoint), result.GetValue(protocol), result.GetValue(frequency), result.GetValue(interval)!, result.GetValue(node), result.GetValue(pids) ?? [])
+        command.SetAction(result =>
+        {
+            RunConfigFile file;
+            try
             {
-                Kubernetes = result.GetValue(kubernetes),
-                Namespaces = result.GetValue(namespaces) ?? [],
-                Kubeconfig = result.GetValue(kubeconfig),
-            },
-            Environment.GetEnvironmentVariable,
-            output,
-            error,
-            logging,
-            CancellationToken.None));
+                file = result.GetValue(config) is { } path ? RunConfigFile.Load(path) : new RunConfigFile();
+            }
+            catch (AgentConfigException ex)
+            {
+                error.WriteLine($"ember-agent run: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            // A flag typed on the command line wins; otherwise the file's value; otherwise the flag's default.
+            bool Typed(Option option) => result.GetResult(option) is { Implicit: false };
+            T? Pick<T>(Option<T?> option, T? fromFile)
+                where T : class => Typed(option) || fromFile is null ? result.GetValue(option) : fromFile;
+            T PickValue<T>(Option<T> option, T? fromFile)
+                where T : struct => Typed(option) || fromFile is null ? result.GetValue(option) : fromFile.Value;
+            var request = new RunRequest(
+                Pick(endpoint, file.OtlpEndpoint), Pick(protocol, file.OtlpProtocol), PickValue(frequency, file.Frequency),
+                Pick(interval!, file.CollectInterval)!, Pick(node, file.Node), Pick(pids!, file.Pids) ?? [])
+            {
+                Kubernetes = PickValue(kubernetes, file.Kubernetes),
+                Namespaces = Pick(namespaces!, file.Namespaces) ?? [],
+                Kubeconfig = Pick(kubeconfig, file.Kubeconfig),
+            };
+            return Execute(request, Environment.GetEnvironmentVariable, output, error, logging, CancellationToken.None);
+        });
         return command;
     }
 

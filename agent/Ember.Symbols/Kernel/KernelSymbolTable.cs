@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Ember.Symbols.Kernel;
 
@@ -14,19 +15,25 @@ namespace Ember.Symbols.Kernel;
 /// When <c>kernel.kptr_restrict</c> (or missing CAP_SYSLOG) hides addresses, the kernel prints them all
 /// as zero; the table then reports <see cref="IsAvailable"/> false and names nothing rather than
 /// attributing every address to one symbol. Immutable and thread-safe.
+/// Names live in one UTF-8 buffer and modules as indices into a small table: a kernel has over
+/// 100,000 symbols, and one string object per name cost the agent about 11 MiB of its memory.
 /// </remarks>
 public sealed class KernelSymbolTable
 {
     private readonly ulong[] _addresses;
-    private readonly string[] _names;
-    private readonly string?[] _modules;
+    private readonly byte[] _nameBytes;
+    private readonly int[] _nameStarts;
+    private readonly ushort[] _moduleIndices;
+    private readonly string?[] _moduleNames;
     private readonly bool[] _isText;
 
-    private KernelSymbolTable(ulong[] addresses, string[] names, string?[] modules, bool[] isText, bool available)
+    private KernelSymbolTable(ulong[] addresses, byte[] nameBytes, int[] nameStarts, ushort[] moduleIndices, string?[] moduleNames, bool[] isText, bool available)
     {
         _addresses = addresses;
-        _names = names;
-        _modules = modules;
+        _nameBytes = nameBytes;
+        _nameStarts = nameStarts;
+        _moduleIndices = moduleIndices;
+        _moduleNames = moduleNames;
         _isText = isText;
         IsAvailable = available;
     }
@@ -61,7 +68,7 @@ public sealed class KernelSymbolTable
 
         if (!anyNonZero)
         {
-            return new KernelSymbolTable([], [], [], [], available: false);
+            return new KernelSymbolTable([], [], [0], [], [null], [], available: false);
         }
 
         entries.Sort(static (a, b) =>
@@ -72,8 +79,11 @@ public sealed class KernelSymbolTable
             : a.Name.Length != b.Name.Length ? a.Name.Length.CompareTo(b.Name.Length)
             : a.Line.CompareTo(b.Line));
         var addresses = new List<ulong>(entries.Count);
-        var names = new List<string>(entries.Count);
-        var owners = new List<string?>(entries.Count);
+        var names = new MemoryStream();
+        var nameStarts = new List<int>(entries.Count + 1);
+        var moduleIndices = new List<ushort>(entries.Count);
+        var moduleNames = new List<string?> { null };
+        var moduleIndexByName = new Dictionary<string, ushort>(StringComparer.Ordinal);
         var isText = new List<bool>(entries.Count);
         foreach (var entry in entries)
         {
@@ -84,12 +94,14 @@ public sealed class KernelSymbolTable
             }
 
             addresses.Add(entry.Address);
-            names.Add(entry.Name);
-            owners.Add(entry.Module);
+            nameStarts.Add((int)names.Length);
+            names.Write(Encoding.UTF8.GetBytes(entry.Name));
+            moduleIndices.Add(ModuleIndex(entry.Module, moduleNames, moduleIndexByName));
             isText.Add(entry.IsText);
         }
 
-        return new KernelSymbolTable([.. addresses], [.. names], [.. owners], [.. isText], available: true);
+        nameStarts.Add((int)names.Length);
+        return new KernelSymbolTable([.. addresses], names.ToArray(), [.. nameStarts], [.. moduleIndices], [.. moduleNames], [.. isText], available: true);
     }
 
     /// <summary>The text symbol containing <paramref name="address"/>, or null (also when unavailable).</summary>
@@ -101,12 +113,34 @@ public sealed class KernelSymbolTable
             index = ~index - 1;
         }
 
-        if (index < 0 || !_isText[index] || IsEndMarker(_names[index]))
+        if (index < 0 || !_isText[index])
         {
             return null;
         }
 
-        return new KernelSymbol(_names[index], _addresses[index], _modules[index]);
+        var name = Encoding.UTF8.GetString(_nameBytes, _nameStarts[index], _nameStarts[index + 1] - _nameStarts[index]);
+        return IsEndMarker(name) ? null : new KernelSymbol(name, _addresses[index], _moduleNames[_moduleIndices[index]]);
+    }
+
+    private static ushort ModuleIndex(string? module, List<string?> moduleNames, Dictionary<string, ushort> moduleIndexByName)
+    {
+        if (module is null)
+        {
+            return 0;
+        }
+
+        if (!moduleIndexByName.TryGetValue(module, out var index))
+        {
+            // More modules than a ushort can count would be a kernel no one runs; they share "unknown".
+            index = moduleNames.Count <= ushort.MaxValue ? (ushort)moduleNames.Count : (ushort)0;
+            if (index != 0)
+            {
+                moduleNames.Add(module);
+                moduleIndexByName[module] = index;
+            }
+        }
+
+        return index;
     }
 
     // _etext and friends close the kernel image: nothing after them is that symbol's code.

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ember.Profiles.Otlp;
+using Ember.Agent.Tests.Workloads;
 using Ember.TestSupport;
 
 namespace Ember.Agent.Tests.Cli;
@@ -30,7 +31,7 @@ public sealed class RecordCommandTests : IDisposable
 
         var cpuUsed = CpuSeconds(_workload.Id) - cpuBefore;
         Assert.True(result.ExitCode == 0, result.StandardError);
-        var top = TopFunctions(output);
+        var top = PprofReport.Top(output);
         Assert.Equal("main.hotLoop", top[0].Name);
         Assert.Equal("main.coldLoop", top[1].Name);
         var total = top.Sum(f => f.Flat);
@@ -93,7 +94,7 @@ public sealed class RecordCommandTests : IDisposable
         Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(30)), "the agent did not stop on SIGTERM");
         Assert.True(agent.ExitCode == 0, await stderr);
         Assert.Contains("wrote", await stdout, StringComparison.Ordinal);
-        Assert.Equal("main.hotLoop", TopFunctions(output)[0].Name);
+        Assert.Equal("main.hotLoop", PprofReport.Top(output)[0].Name);
     }
 
     [Fact]
@@ -150,28 +151,5 @@ public sealed class RecordCommandTests : IDisposable
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
-
-    /// <summary>go tool pprof -top rows (flat samples and name), hottest first.</summary>
-    private static List<(string Name, double Flat)> TopFunctions(string profile)
-    {
-        var rows = new List<(string, double)>();
-        var inTable = false;
-        foreach (var line in GoPeer.Pprof("-top", "-symbolize=none", "-nodecount=50", profile).Split('\n'))
-        {
-            if (line.TrimStart().StartsWith("flat", StringComparison.Ordinal))
-            {
-                inTable = true;
-                continue;
-            }
-
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (inTable && fields.Length >= 6)
-            {
-                rows.Add((string.Join(' ', fields[5..]), double.Parse(fields[0], CultureInfo.InvariantCulture)));
-            }
-        }
-
-        return rows;
     }
 }

@@ -59,7 +59,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         await stop.CancelAsync();
 
         Assert.Equal(0, await running.WaitAsync(Generous));
-        AssertHotLoopOfWorkload(_collector.Exports[0]);
+        AssertHotLoopOfWorkload(_collector.Requests.First(r => r.Data is not null));
         Assert.All(_collector.Requests, r => Assert.Equal(("grpc", true), (r.Protocol, r.Compressed)));
     }
 
@@ -79,8 +79,32 @@ public sealed class RunCommandTests : IAsyncLifetime
         await stop.CancelAsync();
 
         Assert.Equal(0, await running.WaitAsync(Generous));
-        AssertHotLoopOfWorkload(_collector.Exports[0]);
+        AssertHotLoopOfWorkload(_collector.Requests.First(r => r.Data is not null));
         Assert.All(_collector.Requests, r => Assert.Equal(("http", "node a"), (r.Protocol, r.Headers["x-scope-orgid"])));
+    }
+
+    [Fact]
+    public async Task A_receiver_answering_503_then_200_gets_every_window_exactly_once()
+    {
+        _collector.FailNext(1, FakeFailure.Unavailable);
+        using var stop = new CancellationTokenSource();
+        var running = ExecuteAsync(Request(_collector.HttpEndpoint.ToString(), "http/protobuf"), [], TextWriter.Null, stop.Token);
+
+        Assert.True(await _collector.WaitForExportsAsync(3, Generous), "three windows did not arrive after the outage");
+        await stop.CancelAsync();
+
+        Assert.Equal(0, await running.WaitAsync(Generous));
+        Assert.Equal("http", Assert.Single(_collector.Requests, r => r.Data is null).Protocol);
+
+        // Each window covers its own time range, back to back: none lost to the 503, none sent twice.
+        var windows = _collector.Exports.Select(e => e.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles).First())
+            .Select(p => (Start: (long)p.TimeUnixNano, End: (long)(p.TimeUnixNano + p.DurationNano))).ToList();
+        Assert.Equal(windows.Count, windows.Select(w => w.Start).Distinct().Count());
+        for (var i = 1; i < windows.Count; i++)
+        {
+            Assert.True(windows[i].Start >= windows[i - 1].End - 1_000_000, $"window {i} overlaps the one before: {string.Join(", ", windows)}");
+            Assert.True(windows[i].Start - windows[i - 1].End < 1_500_000_000, $"a window is missing before window {i}: {string.Join(", ", windows)}");
+        }
     }
 
     [Fact]
@@ -105,7 +129,7 @@ public sealed class RunCommandTests : IAsyncLifetime
 
         Assert.True(agent.WaitForExit(Generous), "the agent did not stop on SIGTERM");
         Assert.True(agent.ExitCode == 0, await stderr);
-        AssertHotLoopOfWorkload(Assert.Single(_collector.Exports));
+        AssertHotLoopOfWorkload(Assert.Single(_collector.Requests));
         Assert.Contains("exported", await stdout, StringComparison.Ordinal);
     }
 
@@ -150,12 +174,19 @@ public sealed class RunCommandTests : IAsyncLifetime
         }
     }
 
-    private void AssertHotLoopOfWorkload(ProfilesData data)
+    /// <summary>Checks one accepted request with both our model and the Google.Protobuf oracle.</summary>
+    private void AssertHotLoopOfWorkload(FakeRequest request)
     {
-        var resource = Assert.Single(data.ResourceProfiles);
+        var resource = Assert.Single(request.Data!.ResourceProfiles);
         Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == WorkloadPid);
         Assert.Contains(resource.Resource.Attributes, a => a.Key == "host.name" && a.Value.StringValue == "test-node");
         var profile = Assert.Single(Assert.Single(resource.ScopeProfiles).Profiles);
         Assert.Contains(profile.Samples.SelectMany(s => s.Stack.Locations), l => l.Lines.Any(line => line.Function?.Name == "main.hotLoop"));
+
+        var oracle = new OracleExport(request.Message);
+        var attributes = Assert.Single(oracle.Resources);
+        Assert.Equal((Pid, "test-node"), (attributes["process.pid"], attributes["host.name"]));
+        var hottest = oracle.SelfSamplesByFunction().MaxBy(f => f.Value);
+        Assert.Equal("main.hotLoop", hottest.Key);
     }
 }

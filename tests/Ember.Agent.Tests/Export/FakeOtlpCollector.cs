@@ -30,12 +30,14 @@ public enum FakeFailure
 /// <param name="Compressed">Whether the body came gzip-compressed.</param>
 /// <param name="Headers">The request headers, names lower-cased.</param>
 /// <param name="Data">The decoded request, or null when the fake failed it.</param>
-public sealed record FakeRequest(string Protocol, TimeSpan ElapsedAtArrival, bool Compressed, IReadOnlyDictionary<string, string> Headers, ProfilesData? Data);
+/// <param name="Message">The uncompressed protobuf message, empty when the fake failed it; tests decode it with the oracle types.</param>
+public sealed record FakeRequest(string Protocol, TimeSpan ElapsedAtArrival, bool Compressed, IReadOnlyDictionary<string, string> Headers, ProfilesData? Data, byte[] Message);
 
 /// <summary>
 /// An in-process OTLP profiles collector on 127.0.0.1 speaking the real protocols: gRPC over h2c
 /// (framing, grpc-encoding gzip and trailers done by hand, as a real server would put them on the
-/// wire) and OTLP/HTTP. Bodies are decoded with <see cref="OtlpCodec"/>.
+/// wire) and OTLP/HTTP. Bodies are decoded with <see cref="OtlpCodec"/> and kept as bytes for the
+/// Google.Protobuf oracle (<see cref="OracleExport"/>).
 /// </summary>
 public sealed class FakeOtlpCollector : IAsyncDisposable
 {
@@ -161,7 +163,7 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
         context.Response.ContentType = "application/grpc";
         if (TakeFailure() is { } failure)
         {
-            Record("grpc", arrived, compressed, context, null);
+            Record("grpc", arrived, compressed, context, null, []);
             await context.Response.StartAsync();
             if (failure == FakeFailure.Unavailable)
             {
@@ -191,7 +193,7 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
             message = Gunzip(message);
         }
 
-        Record("grpc", arrived, compressed, context, OtlpCodec.Decode(message));
+        Record("grpc", arrived, compressed, context, OtlpCodec.Decode(message), message);
         var response = ResponseBody();
         var frame = new byte[5 + response.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)response.Length);
@@ -207,7 +209,7 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
         var compressed = context.Request.Headers.ContentEncoding == "gzip";
         if (TakeFailure() is { } failure)
         {
-            Record("http", arrived, compressed, context, null);
+            Record("http", arrived, compressed, context, null, []);
             if (failure == FakeFailure.Unavailable)
             {
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -227,15 +229,16 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
             return;
         }
 
-        Record("http", arrived, compressed, context, OtlpCodec.Decode(compressed ? Gunzip(body) : body));
+        var message = compressed ? Gunzip(body) : body;
+        Record("http", arrived, compressed, context, OtlpCodec.Decode(message), message);
         context.Response.ContentType = "application/x-protobuf";
         await context.Response.Body.WriteAsync(ResponseBody());
     }
 
-    private void Record(string protocol, TimeSpan arrived, bool compressed, HttpContext context, ProfilesData? data)
+    private void Record(string protocol, TimeSpan arrived, bool compressed, HttpContext context, ProfilesData? data, byte[] message)
     {
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
-        _requests.Enqueue(new FakeRequest(protocol, arrived, compressed, headers, data));
+        _requests.Enqueue(new FakeRequest(protocol, arrived, compressed, headers, data, message));
     }
 
     private static async Task<byte[]> ReadAllAsync(Stream body)

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ember.Agent.Tests.Export;
+using Ember.Agent.Tests.Workloads;
+using Ember.TestSupport;
+
+namespace Ember.Agent.Tests.Cli;
+
+/// <summary>
+/// <c>ember-agent record</c> on the real kernel against workloads of every kind the agent
+/// symbolizes: native code through ELF symbols and frame pointers, a stripped Go binary through
+/// .gopclntab, JIT-compiled .NET through perf-PID.map, and the kernel through kallsyms. What the
+/// agent wrote is read by go tool pprof or by the Google.Protobuf oracle, never by our own codec.
+/// </summary>
+public sealed class RecordWorkloadsTests : IDisposable
+{
+    private static readonly TimeSpan WorkloadLifetime = TimeSpan.FromSeconds(60);
+    private readonly string _directory = Directory.CreateTempSubdirectory("ember-workloads-").FullName;
+    private readonly List<Process> _workloads = [];
+
+    [Fact]
+    public void A_native_workload_gets_its_3_to_1_split_and_callers_up_to_main()
+    {
+        var workload = Track(FixtureWorkloads.StartNativeRatio(WorkloadLifetime));
+        var output = Path.Combine(_directory, "native.pb.gz");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "4s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var top = PprofReport.Top(output);
+        var three = top.Single(f => f.Name == "three_quarters_work").Flat;
+        var one = top.Single(f => f.Name == "one_quarter_work").Flat;
+        Assert.InRange(three / (three + one), 0.70, 0.80);
+
+        // Frame-pointer unwinding must keep the whole caller chain: leaf, run_rounds, main.
+        var hotStacks = PprofReport.Traces(output).Where(t => t.Frames[0] is "three_quarters_work" or "one_quarter_work").ToList();
+        var complete = hotStacks.Where(t => t.Frames.Length >= 3 && t.Frames[1] == "run_rounds" && t.Frames[2] == "main").Sum(t => t.Samples);
+        Assert.True(complete >= 0.95 * hotStacks.Sum(t => t.Samples), $"only {complete} of {hotStacks.Sum(t => t.Samples)} hot samples reach main");
+    }
+
+    [Fact]
+    public void A_stripped_go_binary_is_named_through_its_pclntab()
+    {
+        var sections = ExternalProcess.RunChecked(ExternalProcess.Require("readelf", "binutils"), ["-S", "-W", FixtureWorkloads.StrippedGoPath]);
+        Assert.DoesNotContain(".symtab", sections, StringComparison.Ordinal);
+        Assert.Contains(".gopclntab", sections, StringComparison.Ordinal);
+        var workload = Track(FixtureWorkloads.StartStrippedGo(WorkloadLifetime));
+        var output = Path.Combine(_directory, "stripped.pb.gz");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var top = PprofReport.Top(output);
+        Assert.Equal(["main.hotLoop", "main.coldLoop"], top.Take(2).Select(f => f.Name));
+        // main.burn is inlined into main.main by the Go compiler; pclntab has no frame for it.
+        Assert.Contains(PprofReport.Traces(output), t => t.Frames.Take(3).SequenceEqual(["main.hotLoop", "main.main", "runtime.main"]));
+    }
+
+    [Fact]
+    public void A_dotnet_workload_with_perf_map_enabled_gets_its_jit_method_named()
+    {
+        var workload = Track(FixtureWorkloads.StartDotnet(WorkloadLifetime));
+        Assert.Equal("ready", workload.StandardOutput.ReadLine());
+        Thread.Sleep(TimeSpan.FromSeconds(1)); // let tiered compilation settle the hot method's final code
+        var output = Path.Combine(_directory, "dotnet.otlp");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var stacks = new OracleExport(File.ReadAllBytes(output)).Stacks().ToList();
+        var total = stacks.Sum(s => s.Count);
+        var inSpin = stacks.Where(s => s.Frames[0].Name.Contains("HotPath::Spin", StringComparison.Ordinal)).ToList();
+        Assert.True(inSpin.Sum(s => s.Count) > 0.8 * total, $"{inSpin.Sum(s => s.Count)} of {total} samples named HotPath::Spin");
+        Assert.All(inSpin, s => Assert.Equal("dotnet", s.Frames[0].FrameType));
+        Assert.Contains(inSpin, s => s.Frames.Length > 1 && s.Frames[1].Name.Contains("Program::Main", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Kernel_frames_of_a_syscall_heavy_workload_are_named_from_kallsyms()
+    {
+        // dd copying /dev/zero to /dev/null spends nearly all its time inside read(2).
+        var start = new ProcessStartInfo("dd") { ArgumentList = { "if=/dev/zero", "of=/dev/null", "bs=1M", "status=none" } };
+        var workload = Track(Process.Start(start)!);
+        var output = Path.Combine(_directory, "kernel.otlp");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var kallsyms = File.ReadLines("/proc/kallsyms").Select(l => l.Split(' ', '\t')[2]).ToHashSet(StringComparer.Ordinal);
+        var stacks = new OracleExport(File.ReadAllBytes(output)).Stacks().ToList();
+        var inRead = stacks.Where(s => s.Frames.Any(f => f.Name == "vfs_read")).ToList();
+        Assert.True(inRead.Sum(s => s.Count) > 0.5 * stacks.Sum(s => s.Count), "most of dd's samples should be inside vfs_read");
+        foreach (var (_, frames) in inRead)
+        {
+            var kernel = frames.TakeWhile(f => f.FrameType == "kernel").ToArray();
+            Assert.Contains(kernel, f => f.Name == "ksys_read");
+            Assert.All(kernel, f => Assert.Contains(f.Name, kallsyms));
+            Assert.True(frames.Length > kernel.Length, "the user-space caller of read(2) is missing below the kernel frames");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var workload in _workloads)
+        {
+            if (!workload.HasExited)
+            {
+                workload.Kill();
+                workload.WaitForExit();
+            }
+
+            // The .NET runtime leaves its perf map behind; do not litter /tmp for every run.
+            File.Delete($"/tmp/perf-{workload.Id.ToString(CultureInfo.InvariantCulture)}.map");
+            File.Delete($"/tmp/perfinfo-{workload.Id.ToString(CultureInfo.InvariantCulture)}.map");
+            workload.Dispose();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private Process Track(Process workload)
+    {
+        _workloads.Add(workload);
+        return workload;
+    }
+
+    private static string Pid(Process process) => process.Id.ToString(CultureInfo.InvariantCulture);
+}

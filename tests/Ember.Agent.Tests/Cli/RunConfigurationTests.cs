@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Ember.Agent.Tests.Export;
+using Ember.TestSupport;
+
+namespace Ember.Agent.Tests.Cli;
+
+/// <summary><c>ember-agent run --config FILE</c> and <c>--log-format json</c>, through the real executable.</summary>
+public sealed class RunConfigurationTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ember-config-").FullName;
+    private FakeOtlpCollector _collector = null!;
+
+    public async Task InitializeAsync() => _collector = await FakeOtlpCollector.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _collector.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_config_file_sets_the_export_and_a_flag_wins_over_it_and_logs_are_json_lines()
+    {
+        using var workload = Process.Start(new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "60s", "-hot", "0.7" } })!;
+        var config = Write("agent.json", $$"""
+            // comments are allowed: the file usually lives in a ConfigMap
+            {
+              "otlpEndpoint": "{{_collector.HttpEndpoint}}",
+              "otlpProtocol": "http/protobuf",
+              "frequency": 99,
+              "collectInterval": "2s",
+              "node": "from-file",
+              "pids": [{{workload.Id}}],
+            }
+            """);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ember-agent.dll"), "run", "--config", config, "--node", "from-flag", "--log-format", "json" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var agent = Process.Start(start)!;
+        var stdout = agent.StandardOutput.ReadToEndAsync();
+        var stderr = agent.StandardError.ReadToEndAsync();
+        var arrived = await _collector.WaitForExportsAsync(1, TimeSpan.FromSeconds(60));
+        ExternalProcess.RunChecked("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
+        Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(60)), "the agent did not stop on SIGTERM");
+        workload.Kill();
+
+        Assert.True(arrived, await stderr);
+        Assert.Equal(0, agent.ExitCode);
+        var request = _collector.Requests.First(r => r.Data is not null);
+        Assert.Equal("http", request.Protocol);
+        var resource = Assert.Single(new OracleExport(request.Message).Resources);
+        Assert.Equal(("from-flag", workload.Id.ToString(CultureInfo.InvariantCulture)), (resource["host.name"], resource["process.pid"]));
+
+        var logLines = (await stdout).Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l)).ToList();
+        Assert.Contains(logLines, l => l.RootElement.GetProperty("Category").GetString() == "run" && l.RootElement.GetProperty("LogLevel").GetString() == "Information");
+        Assert.All(logLines, l => Assert.True(l.RootElement.TryGetProperty("Timestamp", out _)));
+    }
+
+    [Theory]
+    [InlineData("""{ "otlpEndpont": "http://x:4317" }""", "otlpEndpont")]
+    [InlineData("""{ "frequency": "fast" }""", "$.frequency")]
+    [InlineData("""{ "collectInterval": "often" }""", "often")]
+    [InlineData("[1, 2]", "RunConfigFile")]
+    public void A_bad_config_file_is_a_usage_error_naming_the_problem(string json, string expected)
+    {
+        var result = AgentProcess.Run("run", "--config", Write("bad.json", json));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_a_usage_error()
+    {
+        var result = AgentProcess.Run("run", "--config", Path.Combine(_directory, "absent.json"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("absent.json does not exist", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_log_format_is_a_usage_error()
+    {
+        var result = AgentProcess.Run("check", "--log-format", "xml");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("xml", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+}

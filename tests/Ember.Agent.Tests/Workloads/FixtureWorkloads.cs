@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Ember.TestSupport;
+
+namespace Ember.Agent.Tests.Workloads;
+
+/// <summary>
+/// The workloads the record tests sample, each built once per test run from tests/fixtures with
+/// the toolchain a user would use: gcc with frame pointers, go build with symbols stripped, and the
+/// .NET SDK (DotnetWorkload is a project reference, built with the tests).
+/// </summary>
+internal static class FixtureWorkloads
+{
+    private static readonly Lazy<string> NativeRatioBinary = new(BuildNativeRatio, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> StrippedGoBinary = new(BuildStrippedGo, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>C program burning CPU 3:1 in three_quarters_work and one_quarter_work, called from run_rounds and main.</summary>
+    public static Process StartNativeRatio(TimeSpan duration) => Start(NativeRatioBinary.Value, [Seconds(duration)]);
+
+    /// <summary>tests/fixtures/goprof built with <c>-ldflags=-s -w</c>: no .symtab, no DWARF, only .gopclntab names its functions.</summary>
+    public static Process StartStrippedGo(TimeSpan duration) => Start(StrippedGoBinary.Value, ["-duration", $"{(int)duration.TotalSeconds}s", "-hot", "0.7"]);
+
+    /// <summary>The stripped Go binary's path, for checking that it really has no symbol table.</summary>
+    public static string StrippedGoPath => StrippedGoBinary.Value;
+
+    /// <summary>The .NET workload with DOTNET_PerfMapEnabled=1, so the runtime writes /tmp/perf-PID.map.</summary>
+    public static Process StartDotnet(TimeSpan duration)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DotnetWorkload.dll"));
+        start.ArgumentList.Add(Seconds(duration));
+        start.Environment["DOTNET_PerfMapEnabled"] = "1";
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the .NET workload");
+    }
+
+    private static string Seconds(TimeSpan duration) => ((int)duration.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Process Start(string binary, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
+    }
+
+    private static string BuildNativeRatio()
+    {
+        var gcc = ExternalProcess.Require("gcc", "gcc");
+        var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-ratio-").FullName, "ratio");
+        ExternalProcess.RunChecked(gcc, ["-O0", "-g", "-fno-omit-frame-pointer", "-o", binary, Path.Combine(GoPeer.FixtureDirectory("native-ratio"), "ratio.c")]);
+        return binary;
+    }
+
+    private static string BuildStrippedGo()
+    {
+        var go = ExternalProcess.Require("go", "golang-go");
+        var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-gostripped-").FullName, "goprof-stripped");
+        var environment = new Dictionary<string, string>
+        {
+            ["GOTOOLCHAIN"] = "local",
+            ["GOPROXY"] = "off",
+            ["GOFLAGS"] = "-mod=mod",
+            ["GOTELEMETRY"] = "off",
+            ["GOCACHE"] = Path.Combine(Path.GetTempPath(), "ember-go-cache"),
+            ["HOME"] = Path.GetTempPath(),
+        };
+        ExternalProcess.RunChecked(go, ["build", "-ldflags=-s -w", "-o", binary, "."], GoPeer.FixtureDirectory("goprof"), environment);
+        return binary;
+    }
+}
