@@ -18,8 +18,10 @@ public static class SinkMetrics
 
     private static readonly Meter Meter = new(MeterName);
 
+    // The name is repeated as a literal because the dashboards' test reads instrument names from the
+    // source; the sink tests compare the created instrument with the constant, so they cannot drift.
     private static readonly Counter<long> Rejected = Meter.CreateCounter<long>(
-        PartiallyRejectedProfiles, "{profile}", "Profiles a sink's server rejected inside an accepted request; not retried.");
+        "ember.bridge.sink.profiles.partially_rejected", "{profile}", "Profiles a sink's server rejected inside an accepted request; not retried.");
 
     /// <summary>Logs and counts a partial rejection; does nothing for a full acceptance.</summary>
     public static void RecordPartialSuccess(ILogger logger, string sink, long rejectedProfiles, string serverMessage)
