@@ -1,6 +1,17 @@
 using BenchmarkDotNet.Running;
 using Ember.Benchmarks;
 
+// --bridge-load [--requests N] [--concurrency C] [--seconds S]: only the ember-bridge load generator.
+if (args.Contains("--bridge-load"))
+{
+    string? Value(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    await BridgeLoad.RunAsync(
+        int.Parse(Value("--requests") ?? "5000", System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(Value("--concurrency") ?? "8", System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(int.Parse(Value("--seconds") ?? "60", System.Globalization.CultureInfo.InvariantCulture)));
+    return 0;
+}
+
 // --peer-only [--bridge PATH] [--iterations N]: only the side-by-side run against go tool pprof.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*'), after the side-by-side run.
 var peerOnly = args.Contains("--peer-only");
