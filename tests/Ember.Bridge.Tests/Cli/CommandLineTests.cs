@@ -24,7 +24,7 @@ public sealed class CommandLineTests
     [InlineData("bad listen address", "--grpc-listen", "nowhere")]
     [InlineData("missing config", "--config", "/nonexistent/ember-bridge.json")]
     [InlineData("tls cert without key", "--tls-cert", "/tmp/cert.pem")]
-    [InlineData("sink kind part B adds later", "--sink", "parca:parca:7070")]
+    [InlineData("parca target without a port", "--sink", "parca:parca")]
     public void Usage_errors_exit_2_with_a_message(string why, params string[] args)
     {
         var (code, _, error) = Run(args);
