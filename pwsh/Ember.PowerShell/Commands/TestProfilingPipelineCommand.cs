@@ -36,7 +36,7 @@ public sealed class TestProfilingPipelineCommand : EmberCmdlet
 
     /// <summary>Namespace of the agent DaemonSet.</summary>
     [Parameter]
-    public string Namespace { get; set; } = "monitoring";
+    public string Namespace { get; set; } = "ember";
 
     /// <summary>Name of the agent DaemonSet.</summary>
     [Parameter]

@@ -25,7 +25,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     private FakeKubernetesApi(WebApplication app) => _app = app;
 
-    public string Namespace { get; init; } = "monitoring";
+    public string Namespace { get; init; } = "ember";
 
     public string DaemonSetName { get; init; } = "ember-agent";
 
@@ -40,7 +40,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     public string KubeconfigPath { get; private set; } = string.Empty;
 
-    public static async Task<FakeKubernetesApi> StartAsync(string @namespace = "monitoring", string name = "ember-agent")
+    public static async Task<FakeKubernetesApi> StartAsync(string @namespace = "ember", string name = "ember-agent")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

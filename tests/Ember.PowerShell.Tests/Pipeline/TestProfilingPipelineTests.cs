@@ -29,7 +29,7 @@ public sealed class TestProfilingPipelineTests : IAsyncLifetime, IDisposable
         Assert.Equal(["DaemonSet", "AgentLogs", "ProfilesLanded", "Symbolization", "SpanCorrelation"], checks.Select(c => Invocation.Property<string>(c, "Name")));
         Assert.All(checks, c => Assert.True(Invocation.Property<bool>(c, "Passed"), Invocation.Property<string>(c, "Detail")));
         Assert.All(checks, c => Assert.Equal("", Invocation.Property<string>(c, "Remedy")));
-        Assert.Equal("monitoring/ember-agent: desired 2, current 2, ready 2", Invocation.Property<string>(checks[0], "Detail"));
+        Assert.Equal("ember/ember-agent: desired 2, current 2, ready 2", Invocation.Property<string>(checks[0], "Detail"));
         Assert.Contains("span 00f067aa0ba902b7: 100000000", Invocation.Property<string>(checks[4], "Detail"), StringComparison.Ordinal);
         Assert.All(_kube.Authorizations, a => Assert.Equal("Bearer " + FakeKubernetesApi.Token, a));
         var merge = _pyroscope.Queries.First(q => q.Method == "SelectMergeProfile");
@@ -49,8 +49,8 @@ public sealed class TestProfilingPipelineTests : IAsyncLifetime, IDisposable
         var check = Check(Run(), "DaemonSet");
 
         Assert.False(Invocation.Property<bool>(check, "Passed"));
-        Assert.Equal("monitoring/ember-agent: desired 3, current 3, ready 2", Invocation.Property<string>(check, "Detail"));
-        Assert.Contains("kubectl -n monitoring describe ds ember-agent", Invocation.Property<string>(check, "Remedy"), StringComparison.Ordinal);
+        Assert.Equal("ember/ember-agent: desired 3, current 3, ready 2", Invocation.Property<string>(check, "Detail"));
+        Assert.Contains("kubectl -n ember describe ds ember-agent", Invocation.Property<string>(check, "Remedy"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class TestProfilingPipelineTests : IAsyncLifetime, IDisposable
         var error = Assert.Single(result.Errors);
         Assert.Equal("PipelineCheckFailed,Ember.PowerShell.Commands.TestProfilingPipelineCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
-        Assert.Contains("DaemonSet: monitoring/ember-agent: desired 2, current 2, ready 1", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("DaemonSet: ember/ember-agent: desired 2, current 2, ready 1", error.Exception.Message, StringComparison.Ordinal);
 
         // Under -ErrorAction Stop, as CI runs scripts, it ends the script: nothing after it runs.
         var stopped = _host.Run("$ErrorActionPreference = 'Stop'; " + Command("-Strict") + "; 'not reached'");
