@@ -5,7 +5,17 @@ using Ember.Profiles.Otlp;
 
 namespace Ember.Bridge.Tests.Telemetry;
 
+/// <summary>
+/// The OpenTelemetry SDK's meter listener is process-wide: while other test classes start and stop
+/// bridges in parallel, their <c>Ember.Bridge</c> instruments reach this bridge's meter provider too,
+/// and an instrument that registered first and was disposed with its host can shadow this one (a CI
+/// run scraped only <c>target_info</c>). A production process has one host; this test runs alone.
+/// </summary>
+[CollectionDefinition(nameof(MetricsTests), DisableParallelization = true)]
+public sealed class MetricsCollection;
+
 /// <summary>/metrics in Prometheus text format carries the instrument names the dashboards are built on.</summary>
+[Collection(nameof(MetricsTests))]
 public sealed class MetricsTests
 {
     [Fact]
