@@ -53,13 +53,18 @@ public static class GoPeer
         throw new DirectoryNotFoundException($"tests/fixtures/{name} not found above {AppContext.BaseDirectory}");
     }
 
-    private static string Build()
+    /// <summary>
+    /// Builds tests/fixtures/goprof offline into a new temporary directory, with extra
+    /// <c>go build</c> flags (for example <c>-ldflags=-s -w</c> for a stripped binary).
+    /// </summary>
+    public static string BuildFixture(string binaryName, params string[] buildFlags)
     {
-        var output = Directory.CreateTempSubdirectory("ember-goprof-").FullName;
-        var binary = Path.Combine(output, "goprof");
-        ExternalProcess.RunChecked(Go, ["build", "-o", binary, "."], FixtureDirectory("goprof"), Environment);
+        var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-goprof-").FullName, binaryName);
+        ExternalProcess.RunChecked(Go, ["build", .. buildFlags, "-o", binary, "."], FixtureDirectory("goprof"), Environment);
         return binary;
     }
+
+    private static string Build() => BuildFixture("goprof");
 
     private static Profiles Generate()
     {

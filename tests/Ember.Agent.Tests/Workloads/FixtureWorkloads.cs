@@ -53,20 +53,5 @@ internal static class FixtureWorkloads
         return binary;
     }
 
-    private static string BuildStrippedGo()
-    {
-        var go = ExternalProcess.Require("go", "golang-go");
-        var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-gostripped-").FullName, "goprof-stripped");
-        var environment = new Dictionary<string, string>
-        {
-            ["GOTOOLCHAIN"] = "local",
-            ["GOPROXY"] = "off",
-            ["GOFLAGS"] = "-mod=mod",
-            ["GOTELEMETRY"] = "off",
-            ["GOCACHE"] = Path.Combine(Path.GetTempPath(), "ember-go-cache"),
-            ["HOME"] = Path.GetTempPath(),
-        };
-        ExternalProcess.RunChecked(go, ["build", "-ldflags=-s -w", "-o", binary, "."], GoPeer.FixtureDirectory("goprof"), environment);
-        return binary;
-    }
+    private static string BuildStrippedGo() => GoPeer.BuildFixture("goprof-stripped", "-ldflags=-s -w");
 }
