@@ -7,10 +7,13 @@ internal static class AgentProcess
 {
     private static string Dll => Path.Combine(AppContext.BaseDirectory, "ember-agent.dll");
 
-    private static readonly Dictionary<string, string> Environment = new() { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" };
+    public static readonly IReadOnlyDictionary<string, string> Environment = new Dictionary<string, string> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp", ["DOTNET_NOLOGO"] = "1" };
+
+    /// <summary>The arguments of <c>dotnet</c> that run the agent with <paramref name="args"/>.</summary>
+    public static string[] Arguments(params string[] args) => [Dll, .. args];
 
     public static ExternalProcess.Result Run(params string[] args) =>
-        ExternalProcess.Run("dotnet", [Dll, .. args], environment: Environment);
+        ExternalProcess.Run("dotnet", Arguments(args), environment: Environment);
 
     /// <summary>
     /// Runs the agent as user nobody with every capability dropped (util-linux setpriv), which is

@@ -8,10 +8,12 @@ namespace Ember.Agent.Tests.Cli;
 
 /// <summary>
 /// <c>ember-agent record</c> against a real workload on the real kernel: the Go fixture burns CPU
-/// 70% in main.hotLoop and 30% in main.coldLoop; go tool pprof reads what the agent wrote.
+/// 70% in main.hotLoop and 30% in main.coldLoop (the same loop body, split by iterations); go tool
+/// pprof reads what the agent wrote.
 /// </summary>
 public sealed class RecordCommandTests : IDisposable
 {
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
     private readonly string _directory = Directory.CreateTempSubdirectory("ember-record-").FullName;
     private readonly Process _workload;
 
@@ -24,21 +26,36 @@ public sealed class RecordCommandTests : IDisposable
     [Fact]
     public void Recording_a_workload_names_its_hot_function_with_its_share_in_go_tool_pprof()
     {
+        const int frequency = 999;
         var output = Path.Combine(_directory, "cpu.pb.gz");
-        var cpuBefore = CpuSeconds(_workload.Id);
+        // 2 s of CPU at 999 Hz: about 2,000 samples, so the 5σ bound on the 70% share is ±5 points.
+        using var workload = GatedGoWorkload.Start(TimeSpan.FromSeconds(2), hot: 0.7);
+        using var agent = RunningAgent.Start("record", "--pid", workload.Pid.ToString(CultureInfo.InvariantCulture), "--duration", "10m", "--frequency", frequency.ToString(CultureInfo.InvariantCulture), "--output", output);
 
-        var result = AgentProcess.Run("record", "--pid", Pid, "--duration", "4s", "--frequency", "99", "--output", output);
+        // The agent samples before the workload burns and until after it is done: it sees all of it.
+        agent.WaitForLine("cpu sampler started", Generous);
+        var (before, after) = workload.Burn(Generous);
+        Assert.Equal(0, agent.Terminate(Generous));
 
-        var cpuUsed = CpuSeconds(_workload.Id) - cpuBefore;
-        Assert.True(result.ExitCode == 0, result.StandardError);
         var top = PprofReport.Top(output);
         Assert.Equal("main.hotLoop", top[0].Name);
         Assert.Equal("main.coldLoop", top[1].Name);
-        var total = top.Sum(f => f.Flat);
-        Assert.InRange(top[0].Flat / total, 0.5, 0.85);
 
-        // 99 samples per second of CPU the workload really got (it may get less than 4 s on a busy machine).
-        Assert.InRange(total, cpuUsed * 99 * 0.6, cpuUsed * 99 * 1.3);
+        // hotLoop and coldLoop run the same loop body 70:30 by iterations in one goroutine, so 70% of
+        // their samples belong to hotLoop on any machine, however busy.
+        var hotAndCold = top[0].Flat + top[1].Flat;
+        Assert.True(hotAndCold >= SampleShare.SamplesFor(0.7, 0.1), $"only {hotAndCold} samples in the loops");
+        var (low, high) = SampleShare.Bounds(0.7, hotAndCold);
+        Assert.InRange(top[0].Flat / hotAndCold, low, high);
+
+        // One sample per 1/999 s of the CPU time the workload burned while sampled: at least what it
+        // burned between its report's two readings, at most all it ever used (start-up included), each
+        // reading rounded to 1 ms. A count of CPU-clock ticks has at most Poisson spread, sqrt(n): the
+        // bounds are 5 of those.
+        var total = PprofReport.Total(output);
+        var fewest = ((after - before).TotalSeconds - 0.002) * frequency;
+        var most = (after.TotalSeconds + 0.002) * frequency;
+        Assert.InRange(total, fewest - (SampleShare.Sigmas * Math.Sqrt(fewest)), most + (SampleShare.Sigmas * Math.Sqrt(most)));
     }
 
     [Fact]
@@ -76,24 +93,18 @@ public sealed class RecordCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Sigterm_ends_the_recording_early_and_still_writes_the_profile()
+    public void Sigterm_ends_the_recording_early_and_still_writes_the_profile()
     {
         var output = Path.Combine(_directory, "term.pb.gz");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "ember-agent.dll"), "record", "--pid", Pid, "--duration", "120s", "--output", output })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        using var agent = RunningAgent.Start("record", "--pid", Pid, "--duration", "120s", "--output", output);
 
-        using var agent = Process.Start(start)!;
-        var stdout = agent.StandardOutput.ReadToEndAsync();
-        var stderr = agent.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        ExternalProcess.RunChecked("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
+        // 2 s of the workload's CPU at the default 99 Hz: about 200 samples, so hotLoop's 70% is more
+        // than 6σ above coldLoop's 30% whatever the machine's load.
+        agent.WaitForLine("cpu sampler started", Generous);
+        ProcessCpu.WaitFor(_workload.Id, TimeSpan.FromSeconds(2), Generous);
 
-        Assert.True(agent.WaitForExit(TimeSpan.FromSeconds(30)), "the agent did not stop on SIGTERM");
-        Assert.True(agent.ExitCode == 0, await stderr);
-        Assert.Contains("wrote", await stdout, StringComparison.Ordinal);
+        Assert.True(agent.Terminate(Generous) == 0, agent.Output);
+        Assert.Contains("wrote", agent.Output, StringComparison.Ordinal);
         Assert.Equal("main.hotLoop", PprofReport.Top(output)[0].Name);
     }
 
@@ -101,14 +112,17 @@ public sealed class RecordCommandTests : IDisposable
     public void A_process_that_exits_during_the_recording_is_still_reported()
     {
         var output = Path.Combine(_directory, "short.otlp");
-        using var shortLived = Process.Start(new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "1s", "-hot", "0.7" } })!;
+        using var shortLived = GatedGoWorkload.Start(TimeSpan.FromSeconds(1), hot: 0.7);
+        using var agent = RunningAgent.Start("record", "--pid", shortLived.Pid.ToString(CultureInfo.InvariantCulture), "--duration", "10m", "--output", output);
 
-        var result = AgentProcess.Run("record", "--pid", shortLived.Id.ToString(CultureInfo.InvariantCulture), "--duration", "5s", "--output", output);
+        agent.WaitForLine("cpu sampler started", Generous);
+        shortLived.Burn(Generous);
+        shortLived.Exit(Generous);
 
-        Assert.True(shortLived.HasExited, "the workload was meant to exit before the recording ended");
-        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.True(agent.Terminate(Generous) == 0, agent.Output);
         var resource = Assert.Single(OtlpCodec.Decode(File.ReadAllBytes(output)).ResourceProfiles);
-        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == shortLived.Id);
+        Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == shortLived.Pid);
+        // 1 s of CPU at 99 Hz is about 99 samples (Poisson spread 10): 30 is 7σ below.
         Assert.True(resource.ScopeProfiles[0].Profiles[0].Samples.Sum(s => s.Total) > 30, "the exited process's samples were lost");
     }
 
@@ -144,12 +158,4 @@ public sealed class RecordCommandTests : IDisposable
     }
 
     private string Pid => _workload.Id.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>User + system CPU time of a process from /proc/PID/stat (fields 14 and 15, in 1/100 s).</summary>
-    private static double CpuSeconds(int pid)
-    {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    }
 }

@@ -14,7 +14,8 @@ namespace Ember.Agent.Tests.Cli;
 /// </summary>
 public sealed class RecordWorkloadsTests : IDisposable
 {
-    private static readonly TimeSpan WorkloadLifetime = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan WorkloadLifetime = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
     private readonly string _directory = Directory.CreateTempSubdirectory("ember-workloads-").FullName;
     private readonly List<Process> _workloads = [];
 
@@ -23,16 +24,21 @@ public sealed class RecordWorkloadsTests : IDisposable
     {
         var workload = Track(FixtureWorkloads.StartNativeRatio(WorkloadLifetime));
         var output = Path.Combine(_directory, "native.pb.gz");
+        using var agent = RunningAgent.Start("record", "--pid", Pid(workload), "--duration", "10m", "--frequency", "999", "--output", output);
 
-        // 999 Hz for about 4,000 samples: the binomial spread of a 75% share is then 0.7 points, so
-        // the ±5-point bound tests the profiler, not luck (at 99 Hz it is 2.2 points).
-        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "4s", "--frequency", "999", "--output", output);
+        // 3 s of the workload's CPU at 999 Hz, however long that takes on a busy machine: about 3,000
+        // samples, so the 5σ bound on the 75% share is ±4 points.
+        agent.WaitForLine("cpu sampler started", Generous);
+        ProcessCpu.WaitFor(workload.Id, TimeSpan.FromSeconds(3), Generous);
+        Assert.True(agent.Terminate(Generous) == 0, agent.Output);
 
-        Assert.True(result.ExitCode == 0, result.StandardError);
+        // Both functions run the same loop body, 3 units of work to 1, interleaved in one thread.
         var top = PprofReport.Top(output);
         var three = top.Single(f => f.Name == "three_quarters_work").Flat;
         var one = top.Single(f => f.Name == "one_quarter_work").Flat;
-        Assert.InRange(three / (three + one), 0.70, 0.80);
+        Assert.True(three + one >= SampleShare.SamplesFor(0.75, 0.05), $"only {three + one} samples in the two functions");
+        var (low, high) = SampleShare.Bounds(0.75, three + one);
+        Assert.InRange(three / (three + one), low, high);
 
         // Frame-pointer unwinding must keep the whole caller chain: leaf, run_rounds, main.
         var hotStacks = PprofReport.Traces(output).Where(t => t.Frames[0] is "three_quarters_work" or "one_quarter_work").ToList();
@@ -49,7 +55,8 @@ public sealed class RecordWorkloadsTests : IDisposable
         var workload = Track(FixtureWorkloads.StartStrippedGo(WorkloadLifetime));
         var output = Path.Combine(_directory, "stripped.pb.gz");
 
-        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
+        // 999 Hz: even with a quarter of a core, 750 samples put hotLoop's 70% over 10σ above coldLoop's 30%.
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "999", "--output", output);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         var top = PprofReport.Top(output);

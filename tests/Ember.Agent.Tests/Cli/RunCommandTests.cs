@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Ember.Agent.Cli;
 using Ember.Agent.Tests.Export;
+using Ember.Agent.Tests.Workloads;
 using Ember.Profiles.Otlp;
 using Ember.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,8 +44,10 @@ public sealed class RunCommandTests : IAsyncLifetime
 
     private string Pid => WorkloadPid.ToString(CultureInfo.InvariantCulture);
 
+    // 999 Hz: a 2 s window holds hundreds of samples even when the workload gets a fraction of a core,
+    // so hotLoop (70% of the loops' work) is the hottest function by far more than 5σ.
     private RunCommand.RunRequest Request(string? endpoint = null, string? protocol = null) =>
-        new(endpoint, protocol, 99, "2s", "test-node", [WorkloadPid]);
+        new(endpoint, protocol, 999, "2s", "test-node", [WorkloadPid]);
 
     private static Task<int> ExecuteAsync(RunCommand.RunRequest request, Dictionary<string, string> environment, TextWriter error, CancellationToken stop) =>
         Task.Run(() => RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, stop), CancellationToken.None);
@@ -108,29 +111,19 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sigterm_flushes_the_last_window_and_exits_0()
+    public void Sigterm_flushes_the_last_window_and_exits_0()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "ember-agent.dll"), "run", "--pid", Pid, "--frequency", "99",
-            "--collect-interval", "10m", "--node", "test-node", "--otlp-endpoint", _collector.GrpcEndpoint.ToString(),
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        using var agent = RunningAgent.Start(
+            "run", "--pid", Pid, "--frequency", "99", "--collect-interval", "10m", "--node", "test-node", "--otlp-endpoint", _collector.GrpcEndpoint.ToString());
 
-        using var agent = Process.Start(start)!;
-        var stdout = agent.StandardOutput.ReadToEndAsync();
-        var stderr = agent.StandardError.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // 2 s of the workload's CPU at 99 Hz: about 200 samples, hotLoop's 70% over 6σ above coldLoop's 30%.
+        agent.WaitForLine("cpu sampler started", Generous);
+        ProcessCpu.WaitFor(WorkloadPid, TimeSpan.FromSeconds(2), Generous);
         Assert.Empty(_collector.Requests); // the 10-minute window is still open
-        ExternalProcess.RunChecked("kill", ["-TERM", agent.Id.ToString(CultureInfo.InvariantCulture)]);
 
-        Assert.True(agent.WaitForExit(Generous), "the agent did not stop on SIGTERM");
-        Assert.True(agent.ExitCode == 0, await stderr);
+        Assert.True(agent.Terminate(Generous) == 0, agent.Output);
         AssertHotLoopOfWorkload(Assert.Single(_collector.Requests));
-        Assert.Contains("exported", await stdout, StringComparison.Ordinal);
+        Assert.Contains("exported", agent.Output, StringComparison.Ordinal);
     }
 
     [Theory]

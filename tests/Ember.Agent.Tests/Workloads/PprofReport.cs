@@ -29,6 +29,14 @@ internal static class PprofReport
         return rows;
     }
 
+    /// <summary>All samples in the profile, from the header of <c>go tool pprof -top</c> ("... of 1415 total").</summary>
+    public static double Total(string profile)
+    {
+        var header = GoPeer.Pprof("-top", "-symbolize=none", "-nodecount=1", profile).Split('\n').Single(l => l.StartsWith("Showing nodes accounting for", StringComparison.Ordinal));
+        var fields = header.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return double.Parse(fields[^2], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// <c>go tool pprof -traces</c>: every distinct stack with its sample count, leaf first.
     /// The output is blocks separated by <c>-----------+----</c> rules; a block's first line holds
