@@ -23,6 +23,9 @@ internal sealed class Workload : IDisposable
         _process = process;
     }
 
+    /// <summary>How coarse <see cref="CpuTime"/> is: one clock tick.</summary>
+    public static TimeSpan CpuTimeResolution => TimeSpan.FromSeconds(1 / TicksPerSecond);
+
     public int Pid => _process.Id;
 
     public string ExecutablePath { get; }
