@@ -74,10 +74,14 @@ public sealed class CompareProfileTests : IDisposable
         var after = Path.Combine(_directory, "after.pb.gz");
         // The same workload except that hotLoop takes CPU time from warmLoop and coldLoop (20% -> 48%
         // of the time); steadyLoop keeps 30% (see tests/fixtures/goprof). Async preemption is off so
-        // its signal frames do not land on the loops at random and blur the shares.
+        // its signal frames do not land on the loops at random and blur the shares. 8 s of CPU at the
+        // Go profiler's 100 Hz is about 800 samples a profile: the binomial spread of a change in a 30%
+        // share is then 2.3 points, so steadyLoop's 12-point bound is 5σ, and hotLoop's 41-point growth
+        // is 8σ above its 25-point bound. The two runs burn at the same time, one on each core.
         var environment = new Dictionary<string, string> { ["GODEBUG"] = "asyncpreemptoff=1" };
-        ExternalProcess.RunChecked(GoPeer.FixtureBinary, ["-cpu", before, "-duration", "2s", "-steady", "0.3", "-warm", "0.35", "-hot", "0.2"], environment: environment);
-        ExternalProcess.RunChecked(GoPeer.FixtureBinary, ["-cpu", after, "-duration", "2s", "-steady", "0.3", "-warm", "0.1", "-hot", "0.8"], environment: environment);
+        Parallel.Invoke(
+            () => ExternalProcess.RunChecked(GoPeer.FixtureBinary, ["-cpu", before, "-duration", "8s", "-steady", "0.3", "-warm", "0.35", "-hot", "0.2"], environment: environment),
+            () => ExternalProcess.RunChecked(GoPeer.FixtureBinary, ["-cpu", after, "-duration", "8s", "-steady", "0.3", "-warm", "0.1", "-hot", "0.8"], environment: environment));
         var diff = Path.Combine(_directory, "diff.pb.gz");
         var html = Path.Combine(_directory, "diff.html");
 
