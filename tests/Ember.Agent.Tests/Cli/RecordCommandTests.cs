@@ -3,6 +3,7 @@ using System.Globalization;
 using Ember.Profiles.Otlp;
 using Ember.Agent.Tests.Workloads;
 using Ember.TestSupport;
+using Xunit.Abstractions;
 
 namespace Ember.Agent.Tests.Cli;
 
@@ -11,17 +12,12 @@ namespace Ember.Agent.Tests.Cli;
 /// 70% in main.hotLoop and 30% in main.coldLoop (the same loop body, split by iterations); go tool
 /// pprof reads what the agent wrote.
 /// </summary>
-public sealed class RecordCommandTests : IDisposable
+public sealed class RecordCommandTests(ITestOutputHelper log) : IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
     private readonly string _directory = Directory.CreateTempSubdirectory("ember-record-").FullName;
-    private readonly Process _workload;
-
-    public RecordCommandTests()
-    {
-        var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "60s", "-hot", "0.7" } };
-        _workload = Process.Start(start) ?? throw new InvalidOperationException("could not start the workload");
-    }
+    private readonly Process _workload = Process.Start(new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "60s", "-hot", "0.7" } })
+        ?? throw new InvalidOperationException("could not start the workload");
 
     [Fact]
     public void Recording_a_workload_names_its_hot_function_with_its_share_in_go_tool_pprof()
@@ -46,6 +42,7 @@ public sealed class RecordCommandTests : IDisposable
         var hotAndCold = top[0].Flat + top[1].Flat;
         Assert.True(hotAndCold >= SampleShare.SamplesFor(0.7, 0.1), $"only {hotAndCold} samples in the loops");
         var (low, high) = SampleShare.Bounds(0.7, hotAndCold);
+        log.WriteLine($"hotLoop share {top[0].Flat / hotAndCold:F4} of {hotAndCold} samples, bounds {low:F4}..{high:F4}");
         Assert.InRange(top[0].Flat / hotAndCold, low, high);
 
         // One sample per 1/999 s of the CPU time the workload burned while sampled: at least what it
@@ -55,6 +52,7 @@ public sealed class RecordCommandTests : IDisposable
         var total = PprofReport.Total(output);
         var fewest = ((after - before).TotalSeconds - 0.002) * frequency;
         var most = (after.TotalSeconds + 0.002) * frequency;
+        log.WriteLine($"{total} samples for {before.TotalSeconds:F3}..{after.TotalSeconds:F3} s of CPU, bounds {fewest - (SampleShare.Sigmas * Math.Sqrt(fewest)):F0}..{most + (SampleShare.Sigmas * Math.Sqrt(most)):F0}");
         Assert.InRange(total, fewest - (SampleShare.Sigmas * Math.Sqrt(fewest)), most + (SampleShare.Sigmas * Math.Sqrt(most)));
     }
 

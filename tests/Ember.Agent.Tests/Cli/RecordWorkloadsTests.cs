@@ -3,6 +3,7 @@ using System.Globalization;
 using Ember.Agent.Tests.Export;
 using Ember.Agent.Tests.Workloads;
 using Ember.TestSupport;
+using Xunit.Abstractions;
 
 namespace Ember.Agent.Tests.Cli;
 
@@ -12,7 +13,7 @@ namespace Ember.Agent.Tests.Cli;
 /// .gopclntab, JIT-compiled .NET through perf-PID.map, and the kernel through kallsyms. What the
 /// agent wrote is read by go tool pprof or by the Google.Protobuf oracle, never by our own codec.
 /// </summary>
-public sealed class RecordWorkloadsTests : IDisposable
+public sealed class RecordWorkloadsTests(ITestOutputHelper log) : IDisposable
 {
     private static readonly TimeSpan WorkloadLifetime = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
@@ -38,6 +39,7 @@ public sealed class RecordWorkloadsTests : IDisposable
         var one = top.Single(f => f.Name == "one_quarter_work").Flat;
         Assert.True(three + one >= SampleShare.SamplesFor(0.75, 0.05), $"only {three + one} samples in the two functions");
         var (low, high) = SampleShare.Bounds(0.75, three + one);
+        log.WriteLine($"three_quarters_work share {three / (three + one):F4} of {three + one} samples, bounds {low:F4}..{high:F4}");
         Assert.InRange(three / (three + one), low, high);
 
         // Frame-pointer unwinding must keep the whole caller chain: leaf, run_rounds, main.
