@@ -65,7 +65,7 @@ public static class RetryHints
     private static TimeSpan? RetryDelayOf(ProtoReader any)
     {
         var typeUrl = "";
-        TimeSpan? delay = null;
+        ReadOnlySpan<byte> value = default;
         while (any.TryReadTag(out var field, out var wireType))
         {
             if (field == 1 && wireType == WireType.LengthDelimited)
@@ -74,7 +74,7 @@ public static class RetryHints
             }
             else if (field == 2 && wireType == WireType.LengthDelimited)
             {
-                delay = ReadRetryInfo(any.ReadMessage("google.rpc.RetryInfo"));
+                value = any.ReadBytes(out _);
             }
             else
             {
@@ -82,7 +82,8 @@ public static class RetryHints
             }
         }
 
-        return typeUrl == RetryInfoType ? delay : null;
+        // Only a RetryInfo's value is read: other details (DebugInfo, ErrorInfo...) are not ours to parse.
+        return typeUrl == RetryInfoType ? ReadRetryInfo(new ProtoReader(value, 0, "google.rpc.RetryInfo")) : null;
     }
 
     /// <summary>RetryInfo{retry_delay(1): Duration{seconds(1), nanos(2)}}.</summary>
