@@ -15,6 +15,7 @@ COPY agent/Ember.Bpf/ agent/Ember.Bpf/
 COPY agent/Ember.Symbols/ agent/Ember.Symbols/
 COPY agent/Ember.Agent/ agent/Ember.Agent/
 COPY otlp-bridge/Ember.Profiles/ otlp-bridge/Ember.Profiles/
+COPY otlp-bridge/Ember.Otlp/ otlp-bridge/Ember.Otlp/
 RUN case "${TARGETARCH:-amd64}" in arm64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
  && dotnet publish agent/Ember.Agent/Ember.Agent.csproj -c Release -r "$rid" -o /out
 

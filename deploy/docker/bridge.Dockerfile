@@ -5,6 +5,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY otlp-bridge/Ember.Profiles/ otlp-bridge/Ember.Profiles/
+COPY otlp-bridge/Ember.Otlp/ otlp-bridge/Ember.Otlp/
 COPY otlp-bridge/Ember.Bridge/ otlp-bridge/Ember.Bridge/
 RUN dotnet publish otlp-bridge/Ember.Bridge/Ember.Bridge.csproj -c Release -o /out
 

@@ -9,6 +9,7 @@ using Ember.Agent.Sampling;
 using Ember.Agent.Symbolization;
 using Ember.Agent.Telemetry;
 using Ember.Bpf;
+using Ember.Otlp;
 using Microsoft.Extensions.Logging;
 
 namespace Ember.Agent.Cli;
@@ -137,8 +138,8 @@ internal static class RunCommand
         var sampling = new SamplingStatistics();
         using var metrics = new AgentMetrics(sampling, statistics);
         using var meterProvider = MetricsExport.StartIfConfigured(environment);
-        using IProfileExporter exporter = options.Protocol == OtlpProtocol.Grpc ? new GrpcProfileExporter(options) : new HttpProfileExporter(options);
-        var queue = new ExportQueue(QueueCapacity, new ExportSender(exporter, ExportRetryPolicy.Default, statistics, logging.CreateLogger("export")), statistics, logger);
+        using var exporter = OtlpExporter.Create(options);
+        var queue = new ExportQueue(QueueCapacity, new ExportSender(exporter, statistics, logging.CreateLogger("export")), statistics, logger);
         using var abandon = new CancellationTokenSource();
         var exporting = Task.Run(() => queue.RunAsync(abandon.Token), CancellationToken.None);
         ExportLog.Started(logger, options.Protocol, options.Endpoint, interval);

@@ -1,3 +1,4 @@
+using Ember.Otlp;
 using Microsoft.Extensions.Logging;
 
 namespace Ember.Agent.Export;
@@ -26,4 +27,7 @@ internal static partial class ExportLog
 
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "gave up flushing {Windows} queued windows at shutdown")]
     public static partial void FlushAbandoned(ILogger logger, int windows);
+
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "the collector accepted a window but its answer was unreadable ({Detail}); not resent, which would duplicate it")]
+    public static partial void UnreadableResponse(ILogger logger, string detail);
 }

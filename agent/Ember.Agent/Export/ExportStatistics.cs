@@ -14,6 +14,7 @@ public sealed class ExportStatistics
     private long _retries;
     private long _queueDrops;
     private long _rejectedProfiles;
+    private long _unreadableResponses;
     private long _latencyTicks;
     private long _lastLatencyTicks;
 
@@ -32,7 +33,10 @@ public sealed class ExportStatistics
     /// <summary>Profiles the server reported in partial_success.rejected_profiles.</summary>
     public long RejectedProfiles => Interlocked.Read(ref _rejectedProfiles);
 
-    /// <summary>Windows given up on, by reason (e.g. <c>INVALID_ARGUMENT</c>, <c>HTTP 400</c>).</summary>
+    /// <summary>Accepted requests whose response could not be read (counted as exported, never resent).</summary>
+    public long UnreadableResponses => Interlocked.Read(ref _unreadableResponses);
+
+    /// <summary>Windows given up on, by <see cref="Ember.Otlp.ExportResult.Reason"/> (e.g. <c>invalid_argument</c>, <c>http_400</c>).</summary>
     public IReadOnlyDictionary<string, long> FailuresByReason => new Dictionary<string, long>(_failures, StringComparer.Ordinal);
 
     /// <summary>Windows given up on, every reason together.</summary>
@@ -62,6 +66,8 @@ public sealed class ExportStatistics
     }
 
     internal void Failed(string reason) => _failures.AddOrUpdate(reason, 1, (_, count) => count + 1);
+
+    internal void UnreadableResponse() => Interlocked.Increment(ref _unreadableResponses);
 
     internal void QueueDropped() => Interlocked.Increment(ref _queueDrops);
 }

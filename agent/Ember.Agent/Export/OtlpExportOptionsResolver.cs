@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ember.Otlp;
 
 namespace Ember.Agent.Export;
 
@@ -10,7 +11,7 @@ namespace Ember.Agent.Export;
 public static class OtlpExportOptionsResolver
 {
     /// <summary>The OTLP/HTTP path of the profiles signal, appended to generic endpoints.</summary>
-    public const string HttpPath = "/v1development/profiles";
+    public const string HttpPath = OtlpHttpExporter.ProfilesPath;
 
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
@@ -73,37 +74,18 @@ public static class OtlpExportOptionsResolver
     }
 
     /// <summary>Parses <c>k=v,k2=v2</c> with URL-encoded values (W3C baggage style, as OTLP specifies).</summary>
-    /// <exception cref="OtlpConfigurationException">A pair has no '=' or an empty key.</exception>
+    /// <exception cref="OtlpConfigurationException">A pair has no '=' or an invalid name; the message names its position, not its (possibly secret) text.</exception>
     public static IReadOnlyList<KeyValuePair<string, string>> ParseHeaders(string? text)
     {
-        var headers = new List<KeyValuePair<string, string>>();
-        if (string.IsNullOrWhiteSpace(text))
+        try
         {
-            return headers;
+            return OtlpHeaders.Parse(text);
         }
-
-        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        catch (FormatException ex)
         {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                throw new OtlpConfigurationException($"OTLP header '{pair}' is not key=value");
-            }
-
-            var key = Uri.UnescapeDataString(pair[..equals].Trim());
-            if (!key.All(IsTokenCharacter))
-            {
-                throw new OtlpConfigurationException($"OTLP header name '{key}' is not a valid HTTP header name");
-            }
-
-            headers.Add(new(key, Uri.UnescapeDataString(pair[(equals + 1)..].Trim())));
+            throw new OtlpConfigurationException("OTLP headers: " + ex.Message, ex);
         }
-
-        return headers;
     }
-
-    /// <summary>RFC 9110 token characters, the only ones a header name (and gRPC metadata key) may use.</summary>
-    private static bool IsTokenCharacter(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     private static OtlpProtocol? ParseProtocol(string? text, string source) => text switch
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Ember.Bridge.Sinks;
 using Ember.Bridge.Spooling;
 using Ember.Bridge.Telemetry;
+using Ember.Otlp;
 using Ember.Profiles;
 using Ember.Profiles.Otlp;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ namespace Ember.Bridge.Delivery;
 
 /// <summary>
 /// One delivery loop per sink: takes the oldest spooled record, hands it to the sink, and moves the
-/// spool's cursor only once the sink took it. Retryable failures wait (<see cref="RetryBackoff"/>,
+/// spool's cursor only once the sink took it. Retryable failures wait (<see cref="ExportBackoff"/>, on its clock,
 /// honouring <see cref="SinkDeliveryException.RetryAfter"/>) and try the same record again, so order
 /// is kept and nothing is skipped; permanent failures are counted, logged and set aside in the
 /// spool's <c>rejected.log</c>. Stopping cancels the attempt in flight; its record stays spooled.
@@ -20,10 +21,10 @@ internal sealed partial class DeliveryService : BackgroundService
 {
     private readonly IReadOnlyList<SinkPipeline> _pipelines;
     private readonly BridgeMetrics _metrics;
-    private readonly RetryBackoff _backoff;
+    private readonly ExportBackoff _backoff;
     private readonly ILogger _logger;
 
-    public DeliveryService(IReadOnlyList<SinkPipeline> pipelines, BridgeMetrics metrics, RetryBackoff backoff, ILogger<DeliveryService> logger)
+    public DeliveryService(IReadOnlyList<SinkPipeline> pipelines, BridgeMetrics metrics, ExportBackoff backoff, ILogger<DeliveryService> logger)
     {
         _pipelines = pipelines;
         _metrics = metrics;
@@ -113,9 +114,9 @@ internal sealed partial class DeliveryService : BackgroundService
                 var (reason, retryAfter) = ex is SinkDeliveryException delivery ? (delivery.Reason, delivery.RetryAfter) : ("error", null);
                 _metrics.SinkFailure(sink.Name, reason);
                 _metrics.SinkRetry(sink.Name, reason);
-                var delay = _backoff.Delay(attempt, retryAfter);
+                var delay = _backoff.Delay(attempt + 1, retryAfter);
                 LogRetrying(_logger, sink.Name, reason, ex.Message, delay.TotalSeconds, attempt + 1);
-                await Task.Delay(delay, stopping).ConfigureAwait(false);
+                await _backoff.WaitAsync(delay, stopping).ConfigureAwait(false);
             }
         }
     }

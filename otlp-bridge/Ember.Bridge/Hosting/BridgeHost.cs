@@ -100,7 +100,7 @@ public sealed class BridgeHost : IAsyncDisposable
             return new BridgeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), () => pipelines.Select(p => (p.Sink.Name, p.Spool.PendingBytes)));
         });
         services.AddSingleton<ProfileIntake>();
-        services.AddSingleton(new RetryBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay));
+        services.AddSingleton(new Ember.Otlp.ExportBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, TimeProvider.System));
         services.AddSingleton(sp => new ReceiverContext(
             sp.GetRequiredService<ProfileIntake>(), authenticator, sp.GetRequiredService<BridgeMetrics>(), settings.MaxRequestBytes, settings.MaxDecompressedBytes));
         services.AddSingleton<OtlpHttpReceiver>();

@@ -5,21 +5,22 @@ using Ember.Agent.Tests.Export;
 using Ember.Agent.Tests.Workloads;
 using Ember.Profiles.Otlp;
 using Ember.TestSupport;
+using Ember.TestSupport.Otlp;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ember.Agent.Tests.Cli;
 
 /// <summary>
-/// <c>ember-agent run</c> on the real kernel against <see cref="FakeOtlpCollector"/>: the Go fixture
+/// <c>ember-agent run</c> on the real kernel against <see cref="FakeOtlpReceiver"/>: the Go fixture
 /// burns CPU 70% in main.hotLoop; its windows must arrive over gRPC and OTLP/HTTP.
 /// </summary>
 public sealed class RunCommandTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
     private readonly Lazy<Process> _workload = new(StartWorkload);
-    private FakeOtlpCollector _collector = null!;
+    private FakeOtlpReceiver _collector = null!;
 
-    public async Task InitializeAsync() => _collector = await FakeOtlpCollector.StartAsync();
+    public async Task InitializeAsync() => _collector = await FakeOtlpReceiver.StartAsync();
 
     public async Task DisposeAsync()
     {
@@ -89,7 +90,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_receiver_answering_503_then_200_gets_every_window_exactly_once()
     {
-        _collector.FailNext(1, FakeFailure.Unavailable);
+        _collector.FailNext(FakeOtlpFailure.Unavailable);
         using var stop = new CancellationTokenSource();
         var running = ExecuteAsync(Request(_collector.HttpEndpoint.ToString(), "http/protobuf"), [], TextWriter.Null, stop.Token);
 
@@ -168,7 +169,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     }
 
     /// <summary>Checks one accepted request with both our model and the Google.Protobuf oracle.</summary>
-    private void AssertHotLoopOfWorkload(FakeRequest request)
+    private void AssertHotLoopOfWorkload(FakeOtlpRequest request)
     {
         var resource = Assert.Single(request.Data!.ResourceProfiles);
         Assert.Contains(resource.Resource.Attributes, a => a.Key == "process.pid" && a.Value.IntValue == WorkloadPid);

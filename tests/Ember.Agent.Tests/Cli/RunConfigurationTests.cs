@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Ember.Agent.Tests.Export;
 using Ember.TestSupport;
+using Ember.TestSupport.Otlp;
 
 namespace Ember.Agent.Tests.Cli;
 
@@ -10,9 +11,9 @@ namespace Ember.Agent.Tests.Cli;
 public sealed class RunConfigurationTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("ember-config-").FullName;
-    private FakeOtlpCollector _collector = null!;
+    private FakeOtlpReceiver _collector = null!;
 
-    public async Task InitializeAsync() => _collector = await FakeOtlpCollector.StartAsync();
+    public async Task InitializeAsync() => _collector = await FakeOtlpReceiver.StartAsync();
 
     public async Task DisposeAsync()
     {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Ember.Agent.Cli;
-using Ember.Agent.Tests.Export;
 using Ember.Agent.Tests.Kubernetes;
 using Ember.TestSupport;
+using Ember.TestSupport.Otlp;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ember.Agent.Tests.Cli;
@@ -16,13 +16,13 @@ public sealed class RunKubernetesTests : IAsyncLifetime
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
     private readonly string _directory = Directory.CreateTempSubdirectory("ember-run-k8s-").FullName;
-    private FakeOtlpCollector _collector = null!;
+    private FakeOtlpReceiver _collector = null!;
     private FakeKubernetesApi _api = null!;
     private Process _workload = null!;
 
     public async Task InitializeAsync()
     {
-        _collector = await FakeOtlpCollector.StartAsync();
+        _collector = await FakeOtlpReceiver.StartAsync();
         _api = await FakeKubernetesApi.StartAsync();
         _api.Put(new FakePod("shop", "checkout", "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d", "node-1"));
         var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "120s", "-hot", "0.7" } };

@@ -1,4 +1,5 @@
 using Ember.Agent.Export;
+using Ember.Otlp;
 
 namespace Ember.Agent.Tests.Export;
 

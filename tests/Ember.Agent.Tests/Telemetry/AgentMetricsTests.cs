@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Ember.Agent.Cli;
 using Ember.Agent.Telemetry;
-using Ember.Agent.Tests.Export;
 using Ember.TestSupport;
+using Ember.TestSupport.Otlp;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ember.Agent.Tests.Telemetry;
@@ -15,12 +15,12 @@ namespace Ember.Agent.Tests.Telemetry;
 /// </summary>
 public sealed class AgentMetricsTests : IAsyncLifetime
 {
-    private FakeOtlpCollector _collector = null!;
+    private FakeOtlpReceiver _collector = null!;
     private Process _workload = null!;
 
     public async Task InitializeAsync()
     {
-        _collector = await FakeOtlpCollector.StartAsync();
+        _collector = await FakeOtlpReceiver.StartAsync();
         var start = new ProcessStartInfo(GoPeer.FixtureBinary) { RedirectStandardOutput = true, ArgumentList = { "-duration", "120s", "-hot", "0.7" } };
         _workload = Process.Start(start) ?? throw new InvalidOperationException("could not start the workload");
     }

@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
 using Ember.Bridge.Sinks.Otlp;
 using Ember.Bridge.Sinks.Shared;
-using Ember.Bridge.Sinks.Tests.Fakes;
 using Ember.Profiles.Tests.Oracle.Collector;
+using Ember.TestSupport.Otlp;
 using Grpc.Core;
 using static Ember.Bridge.Sinks.Tests.TestProfiles;
 
@@ -27,14 +27,14 @@ public sealed class OtlpSinkTests : IAsyncLifetime
 
         await sink.DeliverAsync(Cpu([Attr("service.name", "checkout")]), CancellationToken.None);
 
-        var export = Assert.Single(_receiver.Exports);
+        var export = Assert.Single(_receiver.Requests);
         Assert.Equal("grpc", export.Protocol);
         Assert.Equal("/opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export", export.Path);
         Assert.Equal("gzip", export.Headers["grpc-encoding"]);
         Assert.Equal("abc def", export.Headers["x-api-key"]);
         Assert.Equal("core", export.Headers["x-team"]);
         Assert.Equal("Bearer otlp-token", export.Headers["authorization"]);
-        AssertCheckoutProfile(export.Request!);
+        AssertCheckoutProfile(export.Message);
         // Header values and tokens may be API keys: the startup log names counts and schemes only.
         Assert.Contains(logs.Messages, m => m.Contains("2 extra header(s), auth Bearer", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Messages, m => m.Contains("abc", StringComparison.Ordinal) || m.Contains("otlp-token", StringComparison.Ordinal));
@@ -46,26 +46,29 @@ public sealed class OtlpSinkTests : IAsyncLifetime
     public async Task Http_protobuf_posts_to_the_profiles_path(string targetPath, string expectedPath, string compression)
     {
         await using var sink = OtlpSink.Create(
-            Specs.Of("otlp", new Uri(_receiver.HttpEndpoint, targetPath).ToString(), ("protocol", "http/protobuf"), ("compression", compression)),
+            Specs.Of("otlp", new Uri(_receiver.HttpBaseAddress, targetPath).ToString(), ("protocol", "http/protobuf"), ("compression", compression)),
             new CapturingLoggerFactory());
 
         await sink.DeliverAsync(Cpu([Attr("service.name", "checkout")]), CancellationToken.None);
 
-        var export = Assert.Single(_receiver.Exports);
+        var export = Assert.Single(_receiver.Requests);
         Assert.Equal("http", export.Protocol);
         Assert.Equal(expectedPath, export.Path);
         Assert.Equal(compression == "gzip" ? "gzip" : null, export.Headers.GetValueOrDefault("content-encoding"));
-        AssertCheckoutProfile(export.Request!);
+        AssertCheckoutProfile(export.Message);
     }
 
     [Theory]
-    [InlineData("grpc")]
-    [InlineData("http/protobuf")]
-    public async Task Partial_success_is_logged_and_counted_and_the_batch_is_not_retried(string protocol)
+    [InlineData("grpc", FakeOtlpAnswer.Protobuf)]
+    [InlineData("http/protobuf", FakeOtlpAnswer.Protobuf)]
+    [InlineData("http/protobuf", FakeOtlpAnswer.Json)]
+    public async Task Partial_success_is_logged_and_counted_and_the_batch_is_not_retried(string protocol, FakeOtlpAnswer answer)
     {
         var logs = new CapturingLoggerFactory();
-        await using var sink = OtlpSink.Create(Specs.Of("otlp", Endpoint(protocol), ("protocol", protocol)) with { Name = "otlp-partial-" + protocol }, logs);
-        _receiver.PartialSuccess = new ExportProfilesPartialSuccess { RejectedProfiles = 2, ErrorMessage = "too old" };
+        var name = $"otlp-partial-{protocol}-{answer}";
+        await using var sink = OtlpSink.Create(Specs.Of("otlp", Endpoint(protocol), ("protocol", protocol)) with { Name = name }, logs);
+        _receiver.Answer = answer;
+        _receiver.RejectProfiles(2, "too old");
         var counted = new List<(long Value, string? Sink, string? Reason)>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -78,7 +81,7 @@ public sealed class OtlpSinkTests : IAsyncLifetime
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
         {
             var sinkTag = tags.ToArray().FirstOrDefault(t => t.Key == "sink").Value as string;
-            if (sinkTag == "otlp-partial-" + protocol)
+            if (sinkTag == name)
             {
                 lock (counted)
                 {
@@ -90,21 +93,25 @@ public sealed class OtlpSinkTests : IAsyncLifetime
 
         await sink.DeliverAsync(Cpu([Attr("service.name", "checkout")]), CancellationToken.None);
 
-        Assert.Single(_receiver.Exports);
-        Assert.Equal([(2L, "otlp-partial-" + protocol, "partial_success")], counted);
+        Assert.Single(_receiver.Requests);
+        Assert.Equal([(2L, name, "partial_success")], counted);
         Assert.Contains(logs.Messages, m => m.StartsWith("Warning", StringComparison.Ordinal) && m.Contains("rejected 2 profile(s)", StringComparison.Ordinal) && m.Contains("too old", StringComparison.Ordinal));
     }
 
+    // The OTLP specification's classification (Ember.Otlp): RESOURCE_EXHAUSTED is retryable only with a
+    // server hint, CANCELLED is retryable.
     [Theory]
-    [InlineData(StatusCode.Unavailable, "unavailable", true)]
-    [InlineData(StatusCode.ResourceExhausted, "resource_exhausted", true)]
-    [InlineData(StatusCode.DeadlineExceeded, "deadline_exceeded", true)]
-    [InlineData(StatusCode.InvalidArgument, "invalid_argument", false)]
-    [InlineData(StatusCode.Unauthenticated, "unauthenticated", false)]
-    public async Task Grpc_failures_are_classified(StatusCode code, string reason, bool retryable)
+    [InlineData(StatusCode.Unavailable, null, "unavailable", true)]
+    [InlineData(StatusCode.Cancelled, null, "cancelled", true)]
+    [InlineData(StatusCode.ResourceExhausted, "500", "resource_exhausted", true)]
+    [InlineData(StatusCode.ResourceExhausted, null, "resource_exhausted", false)]
+    [InlineData(StatusCode.DeadlineExceeded, null, "deadline_exceeded", true)]
+    [InlineData(StatusCode.InvalidArgument, null, "invalid_argument", false)]
+    [InlineData(StatusCode.Unauthenticated, null, "unauthenticated", false)]
+    public async Task Grpc_failures_are_classified(StatusCode code, string? pushbackMs, string reason, bool retryable)
     {
         await using var sink = OtlpSink.Create(Specs.Of("otlp", _receiver.GrpcEndpoint.ToString()), new CapturingLoggerFactory());
-        _receiver.FailNext(code, 500);
+        _receiver.FailNext(new FakeOtlpFailure(code, 500) { PushbackMilliseconds = pushbackMs });
 
         var error = await Assert.ThrowsAsync<SinkDeliveryException>(() => sink.DeliverAsync(Cpu([Attr("service.name", "a")]), CancellationToken.None));
 
@@ -122,7 +129,7 @@ public sealed class OtlpSinkTests : IAsyncLifetime
     public async Task Http_failures_are_classified(int status, string? retryAfter, bool retryable)
     {
         await using var sink = OtlpSink.Create(Specs.Of("otlp", _receiver.HttpEndpoint.ToString(), ("protocol", "http/protobuf")), new CapturingLoggerFactory());
-        _receiver.FailNext(StatusCode.Internal, status, retryAfter);
+        _receiver.FailNext(new FakeOtlpFailure(StatusCode.Internal, status) { RetryAfter = retryAfter });
 
         var error = await Assert.ThrowsAsync<SinkDeliveryException>(() => sink.DeliverAsync(Cpu([Attr("service.name", "a")]), CancellationToken.None));
 
@@ -179,10 +186,26 @@ public sealed class OtlpSinkTests : IAsyncLifetime
         Assert.DoesNotContain("sekrit", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task An_unreadable_answer_is_a_delivery_logged_as_a_warning_not_a_retry(string protocol)
+    {
+        var logs = new CapturingLoggerFactory();
+        await using var sink = OtlpSink.Create(Specs.Of("otlp", Endpoint(protocol), ("protocol", protocol)), logs);
+        _receiver.Answer = FakeOtlpAnswer.Unreadable;
+
+        await sink.DeliverAsync(Cpu([Attr("service.name", "checkout")]), CancellationToken.None);
+
+        Assert.Single(_receiver.Requests);
+        Assert.Contains(logs.Messages, m => m.StartsWith("Warning", StringComparison.Ordinal) && m.Contains("answer was unreadable", StringComparison.Ordinal));
+    }
+
     private string Endpoint(string protocol) => (protocol == "grpc" ? _receiver.GrpcEndpoint : _receiver.HttpEndpoint).ToString();
 
-    private static void AssertCheckoutProfile(ExportProfilesServiceRequest request)
+    private static void AssertCheckoutProfile(byte[] message)
     {
+        var request = ExportProfilesServiceRequest.Parser.ParseFrom(message);
         var resource = Assert.Single(request.ResourceProfiles);
         Assert.Contains(resource.Resource.Attributes, a => a.Key == "service.name" && a.Value.StringValue == "checkout");
         var profile = Assert.Single(Assert.Single(resource.ScopeProfiles).Profiles);

@@ -64,16 +64,19 @@ public sealed class ParcaSinkTests : IAsyncLifetime
         Assert.IsType<RpcException>(error.InnerException);
     }
 
+    // The OTLP specification's classification, shared with every sink: RESOURCE_EXHAUSTED is retryable
+    // only when the server says when it can take more (pushback or RetryInfo).
     [Theory]
-    [InlineData(StatusCode.ResourceExhausted, "resource_exhausted", true)]
-    [InlineData(StatusCode.Aborted, "aborted", true)]
-    [InlineData(StatusCode.InvalidArgument, "invalid_argument", false)]
-    [InlineData(StatusCode.Unauthenticated, "unauthenticated", false)]
-    [InlineData(StatusCode.PermissionDenied, "permission_denied", false)]
-    public async Task Status_codes_are_classified(StatusCode code, string reason, bool retryable)
+    [InlineData(StatusCode.ResourceExhausted, "2000", "resource_exhausted", true)]
+    [InlineData(StatusCode.ResourceExhausted, null, "resource_exhausted", false)]
+    [InlineData(StatusCode.Aborted, null, "aborted", true)]
+    [InlineData(StatusCode.InvalidArgument, null, "invalid_argument", false)]
+    [InlineData(StatusCode.Unauthenticated, null, "unauthenticated", false)]
+    [InlineData(StatusCode.PermissionDenied, null, "permission_denied", false)]
+    public async Task Status_codes_are_classified(StatusCode code, string? pushbackMs, string reason, bool retryable)
     {
         await using var sink = ParcaSink.Create(Specs.Of("parca", _parca.Target, ("insecure", "true")), new CapturingLoggerFactory());
-        _parca.FailNext(code);
+        _parca.FailNext(code, pushbackMs);
 
         var error = await Assert.ThrowsAsync<SinkDeliveryException>(() => sink.DeliverAsync(Cpu([Attr("service.name", "a")]), CancellationToken.None));
 

@@ -1,4 +1,5 @@
 using Ember.Bridge.Sinks.Shared;
+using Ember.Otlp;
 using Ember.Profiles.Otlp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,9 +17,8 @@ public sealed class OtlpSink : IProfileSink
     private readonly OtlpSinkOptions _options;
     private readonly ILogger _logger;
     private readonly SinkTls _tls;
-    private readonly OtlpGrpcExporter? _grpc;
-    private readonly HttpClient? _httpClient;
-    private readonly OtlpHttpExporter? _http;
+    private readonly IOtlpExporter _exporter;
+    private readonly string _what;
 
     /// <summary>Creates the sink; nothing connects before the first delivery.</summary>
     public OtlpSink(OtlpSinkOptions options, ILogger<OtlpSink>? logger = null)
@@ -33,15 +33,8 @@ public sealed class OtlpSink : IProfileSink
             headers.Add(new("Authorization", authentication.HeaderValue));
         }
 
-        if (options.Protocol == OtlpProtocol.Grpc)
-        {
-            _grpc = new OtlpGrpcExporter(options.Endpoint, _tls.CreateHandler(), options.Gzip, headers, options.Timeout, options.Name);
-        }
-        else
-        {
-            _httpClient = new HttpClient(_tls.CreateHandler()) { Timeout = options.Timeout };
-            _http = new OtlpHttpExporter(_httpClient, options.Endpoint, options.Gzip, headers, options.Name);
-        }
+        _exporter = OtlpExporter.Create(new OtlpExportOptions(options.Endpoint, options.Protocol, headers, options.Gzip, options.Timeout) { Handler = _tls.CreateHandler() });
+        _what = options.Protocol == OtlpProtocol.Grpc ? $"sink {options.Name}: Export to {options.Endpoint}" : $"sink {options.Name}: POST {options.Endpoint}";
     }
 
     /// <inheritdoc/>
@@ -62,18 +55,16 @@ public sealed class OtlpSink : IProfileSink
     public async Task DeliverAsync(ProfilesData profiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        var result = _grpc is not null
-            ? await _grpc.ExportAsync(profiles, cancellationToken).ConfigureAwait(false)
-            : await _http!.ExportAsync(profiles, cancellationToken).ConfigureAwait(false);
-        SinkMetrics.RecordPartialSuccess(_logger, Name, result.RejectedProfiles, result.ErrorMessage);
+        var result = await _exporter.ExportAsync(profiles, cancellationToken).ConfigureAwait(false);
+        SinkFailure.ThrowUnlessAccepted(result, _what);
+        SinkFailure.RecordAccepted(_logger, Name, result);
         SinkLog.Delivered(_logger, Name, profiles.ProfileCount, 1);
     }
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
-        _grpc?.Dispose();
-        _httpClient?.Dispose();
+        _exporter.Dispose();
         _tls.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using Ember.Bridge.Sinks.Shared;
+using Ember.Otlp;
 
 namespace Ember.Bridge.Sinks.Otlp;
 
@@ -12,7 +13,7 @@ namespace Ember.Bridge.Sinks.Otlp;
 public sealed class OtlpSinkOptions
 {
     /// <summary>The OTLP/HTTP profiles path.</summary>
-    public const string HttpProfilesPath = "/v1development/profiles";
+    public const string HttpProfilesPath = OtlpHttpExporter.ProfilesPath;
 
     private static readonly string[] Keys = ["protocol", "compression", "headers", "timeout", .. SinkTls.OptionKeys, .. SinkAuthentication.OptionKeys];
 

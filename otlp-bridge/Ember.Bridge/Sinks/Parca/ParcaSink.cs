@@ -1,5 +1,6 @@
 using Ember.Bridge.Protos.Parca;
 using Ember.Bridge.Sinks.Shared;
+using Ember.Otlp;
 using Ember.Profiles.Otlp;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -72,19 +73,23 @@ public sealed class ParcaSink : IProfileSink
             return;
         }
 
+        ExportResult result;
         try
         {
             using var call = _client.WriteRawAsync(request, new CallOptions(_metadata, DateTime.UtcNow + _options.Timeout, cancellationToken));
             await call.ResponseAsync.ConfigureAwait(false);
+            result = ExportResult.Accepted(ExportPartialSuccess.None);
         }
         catch (RpcException ex)
         {
-            throw GrpcDelivery.Failure(ex, _what);
+            result = RetryClassification.FromGrpc(ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw GrpcDelivery.DeadlineExceeded(ex, _what, _options.Timeout);
+            result = RetryClassification.FromGrpcDeadline(ex, _options.Timeout);
         }
+
+        SinkFailure.ThrowUnlessAccepted(result, _what);
 
         SinkLog.Delivered(_logger, Name, profiles.ProfileCount, 1);
     }

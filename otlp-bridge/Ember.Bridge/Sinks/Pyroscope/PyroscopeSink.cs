@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using Ember.Bridge.Sinks.Otlp;
 using Ember.Bridge.Sinks.Shared;
+using Ember.Otlp;
 using Ember.Profiles.Otlp;
 using Ember.Profiles.Pprof;
 using Google.Protobuf;
@@ -31,7 +31,7 @@ public sealed class PyroscopeSink : IProfileSink
     private readonly ILogger _logger;
     private readonly HttpClient _client;
     private readonly List<KeyValuePair<string, string>> _headers = [];
-    private readonly OtlpHttpExporter _otlp;
+    private readonly IOtlpExporter? _otlp;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the sink; nothing connects before the first delivery.</summary>
@@ -52,7 +52,11 @@ public sealed class PyroscopeSink : IProfileSink
             _headers.Add(new("Authorization", authentication.HeaderValue));
         }
 
-        _otlp = new OtlpHttpExporter(_client, new Uri(options.BaseUrl, OtlpSinkOptions.HttpProfilesPath.TrimStart('/')), gzip: true, _headers, options.Name);
+        if (options.Protocol == PyroscopeProtocol.Otlp)
+        {
+            var endpoint = new Uri(options.BaseUrl, OtlpHttpExporter.ProfilesPath.TrimStart('/'));
+            _otlp = OtlpExporter.Create(new OtlpExportOptions(endpoint, OtlpProtocol.HttpProtobuf, _headers, Gzip: true, options.Timeout) { Handler = options.Tls.CreateHandler() }, _time);
+        }
     }
 
     /// <inheritdoc/>
@@ -73,10 +77,11 @@ public sealed class PyroscopeSink : IProfileSink
     public async Task DeliverAsync(ProfilesData profiles, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profiles);
-        if (_options.Protocol == PyroscopeProtocol.Otlp)
+        if (_otlp is not null)
         {
             var result = await _otlp.ExportAsync(profiles, cancellationToken).ConfigureAwait(false);
-            SinkMetrics.RecordPartialSuccess(_logger, Name, result.RejectedProfiles, result.ErrorMessage);
+            SinkFailure.ThrowUnlessAccepted(result, $"sink {Name}: POST {new Uri(_options.BaseUrl, OtlpHttpExporter.ProfilesPath.TrimStart('/'))}");
+            SinkFailure.RecordAccepted(_logger, Name, result);
             SinkLog.Delivered(_logger, Name, profiles.ProfileCount, 1);
             return;
         }
@@ -100,6 +105,7 @@ public sealed class PyroscopeSink : IProfileSink
     public ValueTask DisposeAsync()
     {
         _client.Dispose();
+        _otlp?.Dispose();
         _options.Tls.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -124,7 +130,8 @@ public sealed class PyroscopeSink : IProfileSink
 
         // Connect maps its error codes to HTTP statuses (unavailable 503, resource_exhausted 429,
         // invalid_argument 400...), so the HTTP classification applies as is.
-        await HttpDelivery.SendAsync(_client, request, $"sink {Name}: POST {url}", cancellationToken).ConfigureAwait(false);
+        var answer = await HttpExchange.SendAsync(_client, request, _time, cancellationToken).ConfigureAwait(false);
+        SinkFailure.ThrowUnlessAccepted(answer.Result, $"sink {Name}: POST {url}");
         SinkLog.Delivered(_logger, Name, profiles.ProfileCount, 1);
     }
 
@@ -140,6 +147,7 @@ public sealed class PyroscopeSink : IProfileSink
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        await HttpDelivery.SendAsync(_client, request, $"sink {Name}: POST {url.GetLeftPart(UriPartial.Path)}", cancellationToken).ConfigureAwait(false);
+        var answer = await HttpExchange.SendAsync(_client, request, _time, cancellationToken).ConfigureAwait(false);
+        SinkFailure.ThrowUnlessAccepted(answer.Result, $"sink {Name}: POST {url.GetLeftPart(UriPartial.Path)}");
     }
 }

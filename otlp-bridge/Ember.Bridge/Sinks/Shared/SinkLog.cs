@@ -14,4 +14,7 @@ internal static partial class SinkLog
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "sink {Sink}: {Kind} sink to {Target} ({Details})")]
     public static partial void Created(ILogger logger, string sink, string kind, Uri target, object details);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "sink {Sink}: the server accepted the batch but its answer was unreadable ({Detail}); not resent, which would duplicate it")]
+    public static partial void UnreadableResponse(ILogger logger, string sink, string detail);
 }

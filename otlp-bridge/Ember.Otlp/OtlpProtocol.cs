@@ -1,6 +1,6 @@
-namespace Ember.Agent.Export;
+namespace Ember.Otlp;
 
-/// <summary>The OTLP transports ember-agent speaks (OTEL_EXPORTER_OTLP_PROTOCOL values).</summary>
+/// <summary>The OTLP transports (OTEL_EXPORTER_OTLP_PROTOCOL values).</summary>
 public enum OtlpProtocol
 {
     /// <summary><c>grpc</c>: ProfilesService/Export over HTTP/2.</summary>
