@@ -1,14 +1,13 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Ember.Agent.Export;
+using Ember.Agent.Hosting;
 using Ember.Agent.Kubernetes;
-using Ember.Agent.Processes;
+using Ember.Agent.Output;
 using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
-using Ember.Agent.Symbolization;
+using Ember.Agent.Session;
 using Ember.Agent.Telemetry;
-using Ember.Bpf;
 using Microsoft.Extensions.Logging;
 
 namespace Ember.Agent.Cli;
@@ -20,17 +19,11 @@ namespace Ember.Agent.Cli;
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>How often the BPF counts map is drained within a window, so it does not fill up.</summary>
-    private static readonly TimeSpan DrainInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>How long shutdown waits for queued windows (a DaemonSet's grace period is 30 s).</summary>
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>Windows held while the endpoint is slow: 8 × 15 s = two minutes of backlog.</summary>
     private const int QueueCapacity = 8;
-
-    /// <summary>How long the first pod list may take before sampling starts unlabelled (labels follow).</summary>
-    private static readonly TimeSpan KubernetesSyncTimeout = TimeSpan.FromSeconds(10);
 
     public static Command Create(TextWriter output, TextWriter error, ILoggerFactory logging)
     {
@@ -124,12 +117,23 @@ internal static class RunCommand
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var pods = StartKubernetes(request, logging.CreateLogger("kubernetes"), error, stop.Token, out var labels, out var kubernetesFailed);
-        if (kubernetesFailed)
+        IProcessLabels? labels = null;
+        PodMetadataCache? pods = null;
+        if (request.Kubernetes)
         {
-            return ExitCodes.Failure;
+            try
+            {
+                pods = AgentHost.StartKubernetes(request.Kubeconfig, request.Node, request.Namespaces, logging.CreateLogger("kubernetes"), stop.Token, out var podLabels);
+                labels = podLabels;
+            }
+            catch (KubernetesApiException ex)
+            {
+                error.WriteLine($"ember-agent run: --kubernetes: {ex.Message}");
+                return ExitCodes.Failure;
+            }
         }
 
+        using var podWatch = pods;
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopOn(context, stop));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopOn(context, stop));
         var logger = logging.CreateLogger("run");
@@ -137,38 +141,26 @@ internal static class RunCommand
         var sampling = new SamplingStatistics();
         using var metrics = new AgentMetrics(sampling, statistics);
         using var meterProvider = MetricsExport.StartIfConfigured(environment);
-        using IProfileExporter exporter = options.Protocol == OtlpProtocol.Grpc ? new GrpcProfileExporter(options) : new HttpProfileExporter(options);
-        var queue = new ExportQueue(QueueCapacity, new ExportSender(exporter, ExportRetryPolicy.Default, statistics, logging.CreateLogger("export")), statistics, logger);
-        using var abandon = new CancellationTokenSource();
-        var exporting = Task.Run(() => queue.RunAsync(abandon.Token), CancellationToken.None);
+        var sender = AgentHost.CreateExportSender(options, statistics, logging, out var exporter);
+        using var disposeExporter = exporter;
+        using var export = ExportQueueOutput.Start(sender, QueueCapacity, statistics, logger);
         ExportLog.Started(logger, options.Protocol, options.Endpoint, interval);
+        var settings = new SessionSettings(
+            new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() },
+            new ProfilingSessionOptions { Window = interval },
+            request.Node ?? Environment.MachineName);
         int exitCode;
         try
         {
-            using var libbpfLog = LibbpfLog.RouteTo(logger);
-            Collect(request, interval, queue, statistics, sampling, labels, logger, stop.Token);
-            exitCode = ExitCodes.Ok;
-        }
-        catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
-        {
-            error.WriteLine($"ember-agent run: {ex.Message}");
-            error.WriteLine("Run 'ember-agent check' for what is missing and how to fix it.");
-            exitCode = ExitCodes.MissingPrivilege;
-        }
-        catch (Exception ex) when (ex is BpfException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"ember-agent run: {ex.Message}");
-            exitCode = ExitCodes.Failure;
+            exitCode = AgentHost.Profile("run", settings, labels, export, sampling, logger, error, stop.Token);
         }
         finally
         {
             stop.Cancel(); // ends the pod watch too, before its client is disposed
-            queue.Complete();
-            abandon.CancelAfter(FlushTimeout);
         }
 
-        // The collector loop ran on this thread; the exporter task is the only thing left to await.
-        exporting.GetAwaiter().GetResult();
+        // The session ran on this thread; the exporter task is the only thing left to wait for.
+        export.Flush(FlushTimeout);
         output.WriteLine(
             $"exported {statistics.SamplesExported} samples in {statistics.Requests} requests ({statistics.Retries} retries, " +
             $"{statistics.Failures} windows failed, {statistics.QueueDrops} dropped from the queue, {statistics.RejectedProfiles} profiles rejected)");
@@ -179,101 +171,5 @@ internal static class RunCommand
     {
         context.Cancel = true;
         stop.Cancel();
-    }
-
-    /// <summary>
-    /// With --kubernetes: connects, starts watching the node's pods and waits briefly for the first
-    /// list, so the first window is already labelled. Null (and no labels) without --kubernetes.
-    /// </summary>
-    private static PodMetadataCache? StartKubernetes(RunRequest request, ILogger logger, TextWriter error, CancellationToken stop, out IProcessLabels? labels, out bool failed)
-    {
-        labels = null;
-        failed = false;
-        if (!request.Kubernetes)
-        {
-            return null;
-        }
-
-        KubernetesConnection connection;
-        try
-        {
-            connection = KubernetesConnection.Discover(request.Kubeconfig);
-        }
-        catch (KubernetesApiException ex)
-        {
-            error.WriteLine($"ember-agent run: --kubernetes: {ex.Message}");
-            failed = true;
-            return null;
-        }
-
-        var pods = new PodMetadataCache(connection, NodeName.Resolve(request.Node), logger);
-        _ = Task.Run(() => pods.RunAsync(stop), CancellationToken.None);
-        pods.Synced.Wait(KubernetesSyncTimeout, CancellationToken.None);
-        labels = new KubernetesProcessLabels(pods, new PodNamespaceFilter(pods, request.Namespaces));
-        return pods;
-    }
-
-    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, SamplingStatistics sampling, IProcessLabels? labels, ILogger logger, CancellationToken stop)
-    {
-        var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() };
-        using var sampler = CpuSampler.Load(options, logger);
-        using var resolver = new SymbolFrameResolver();
-        var processes = new ProcessInfoReader();
-        var builder = new CpuProfileBuilder(resolver, processes, request.FrequencyHz, request.Node ?? Environment.MachineName, labels);
-        var windowStart = DateTimeOffset.UtcNow;
-        var window = Stopwatch.StartNew();
-        sampler.Start();
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var left = interval - window.Elapsed;
-                stop.WaitHandle.WaitOne(left < DrainInterval ? left : DrainInterval);
-                Add(builder, sampling, sampler.Drain());
-                if (window.Elapsed >= interval)
-                {
-                    windowStart = Ship(builder, windowStart, queue, statistics, sampling, logger);
-                    window.Restart();
-
-                    // A long-running agent keeps per-process state only for processes still alive.
-                    resolver.Prune(processes.ListLivePids());
-                    processes.Prune();
-                }
-            }
-        }
-        finally
-        {
-            sampler.Stop();
-        }
-
-        // The last, partial window: what was sampled since the previous export.
-        Add(builder, sampling, sampler.Drain());
-        Ship(builder, windowStart, queue, statistics, sampling, logger);
-    }
-
-    /// <summary>Builds the window's request and queues it; returns the next window's start.</summary>
-    private static DateTimeOffset Ship(CpuProfileBuilder builder, DateTimeOffset start, ExportQueue queue, ExportStatistics statistics, SamplingStatistics sampling, ILogger logger)
-    {
-        var end = DateTimeOffset.UtcNow;
-        var samples = builder.SampleCount;
-        sampling.WindowBuilt(builder.FilteredSamples, builder.UnknownFrames);
-        var data = builder.Build(start, end);
-        if (samples > 0)
-        {
-            queue.Enqueue(new ExportBatch(data, samples));
-        }
-
-        ExportLog.WindowSummary(logger, samples, statistics.SamplesExported, statistics.Requests, statistics.Retries, statistics.Failures,
-            statistics.QueueDrops, statistics.RejectedProfiles, (long)statistics.LastExportLatency.TotalMilliseconds);
-        return end;
-    }
-
-    private static void Add(CpuProfileBuilder builder, SamplingStatistics sampling, CpuSampleBatch batch)
-    {
-        sampling.Drained(batch);
-        foreach (var sample in batch.Samples)
-        {
-            builder.Add(sample);
-        }
     }
 }
