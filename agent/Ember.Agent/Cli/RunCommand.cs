@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using Ember.Agent.Configuration;
 using Ember.Agent.Export;
 using Ember.Agent.Hosting;
 using Ember.Agent.Kubernetes;
@@ -8,6 +10,7 @@ using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
 using Ember.Agent.Session;
 using Ember.Agent.Telemetry;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Ember.Agent.Cli;
@@ -29,27 +32,41 @@ internal static class RunCommand
     {
         var endpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint (default: OTEL_EXPORTER_OTLP_[PROFILES_]ENDPOINT, else http://localhost:4317 for grpc, :4318 for http/protobuf)." };
         var protocol = new Option<string?>("--otlp-protocol") { Description = "grpc|http/protobuf (default: OTEL_EXPORTER_OTLP_[PROFILES_]PROTOCOL, else grpc)." };
-        var frequency = new Option<int>("--frequency") { Description = "Samples per second per CPU.", DefaultValueFactory = _ => 19 };
-        var interval = new Option<string>("--collect-interval") { Description = "How often a profile is built and exported: 10s, 1m.", DefaultValueFactory = _ => "15s" };
+        var frequency = new Option<int>("--frequency") { Description = "Samples per second per CPU.", DefaultValueFactory = _ => RunOptions.DefaultFrequency };
+        var interval = new Option<string>("--collect-interval") { Description = "How often a profile is built and exported: 10s, 1m.", DefaultValueFactory = _ => RunOptions.DefaultCollectInterval };
         var node = new Option<string?>("--node") { Description = "Node name, reported as host.name (default: the machine name)." };
         var pids = new Option<int[]>("--pid") { Description = "Only these processes (repeatable); default: every process.", AllowMultipleArgumentsPerToken = true };
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Watch this node's pods and add k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name and k8s.node.name." };
         var namespaces = new Option<string[]>("--namespace") { Description = "With --kubernetes: profile only pods of these namespaces (repeatable).", AllowMultipleArgumentsPerToken = true };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
-        var config = new Option<string?>("--config") { Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig); flags win." };
+        var config = new Option<string?>("--config")
+        {
+            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig). " +
+                $"Layers, each winning over the one before: defaults, this file, {RunOptionsLoader.EnvironmentPrefix}* variables (e.g. {RunOptionsLoader.EnvironmentPrefix}FREQUENCY=99, " +
+                $"{RunOptionsLoader.EnvironmentPrefix}PIDS__0=42), flags.",
+        };
         var command = new Command("run", "Profile every process continuously and export OTLP profiles (the DaemonSet mode).")
         {
             endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, config,
         };
 
+        // Each flag's configuration key; list flags set one key per value (pids:0, pids:1...).
+        (Option Flag, string Key, bool IsList)[] keys =
+        [
+            (endpoint, nameof(RunOptions.OtlpEndpoint), false), (protocol, nameof(RunOptions.OtlpProtocol), false),
+            (frequency, nameof(RunOptions.Frequency), false), (interval, nameof(RunOptions.CollectInterval), false),
+            (node, nameof(RunOptions.Node), false), (pids, nameof(RunOptions.Pids), true), (kubernetes, nameof(RunOptions.Kubernetes), false),
+            (namespaces, nameof(RunOptions.Namespaces), true), (kubeconfig, nameof(RunOptions.Kubeconfig), false),
+        ];
+
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
         // SIGTERM before it returns 143, too little to flush; this command handles the signals itself.
         command.SetAction(result =>
         {
-            RunConfigFile file;
+            RunOptions options;
             try
             {
-                file = result.GetValue(config) is { } path ? RunConfigFile.Load(path) : new RunConfigFile();
+                options = RunOptionsLoader.Load(result.GetValue(config), RunOptionsLoader.ProcessEnvironment(), TypedFlags(result, keys));
             }
             catch (AgentConfigException ex)
             {
@@ -57,58 +74,63 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            // A flag typed on the command line wins; otherwise the file's value; otherwise the flag's default.
-            bool Typed(Option option) => result.GetResult(option) is { Implicit: false };
-            T? Pick<T>(Option<T?> option, T? fromFile)
-                where T : class => Typed(option) || fromFile is null ? result.GetValue(option) : fromFile;
-            T PickValue<T>(Option<T> option, T? fromFile)
-                where T : struct => Typed(option) || fromFile is null ? result.GetValue(option) : fromFile.Value;
-            var request = new RunRequest(
-                Pick(endpoint, file.OtlpEndpoint), Pick(protocol, file.OtlpProtocol), PickValue(frequency, file.Frequency),
-                Pick(interval!, file.CollectInterval)!, Pick(node, file.Node), Pick(pids!, file.Pids) ?? [])
-            {
-                Kubernetes = PickValue(kubernetes, file.Kubernetes),
-                Namespaces = Pick(namespaces!, file.Namespaces) ?? [],
-                Kubeconfig = Pick(kubeconfig, file.Kubeconfig),
-            };
-            return Execute(request, Environment.GetEnvironmentVariable, output, error, logging, CancellationToken.None);
+            return Execute(options, Environment.GetEnvironmentVariable, output, error, logging, CancellationToken.None);
         });
         return command;
     }
 
-    internal sealed record RunRequest(string? Endpoint, string? Protocol, int FrequencyHz, string CollectInterval, string? Node, IReadOnlyList<int> Pids)
+    /// <summary>The flags typed on the command line (not their defaults) as the last configuration layer.</summary>
+    private static Dictionary<string, string?> TypedFlags(ParseResult result, IEnumerable<(Option Flag, string Key, bool IsList)> keys)
     {
-        public bool Kubernetes { get; init; }
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (flag, key, isList) in keys)
+        {
+            if (result.GetResult(flag) is not { Implicit: false } typed)
+            {
+                continue;
+            }
 
-        public IReadOnlyList<string> Namespaces { get; init; } = [];
+            if (isList)
+            {
+                for (var i = 0; i < typed.Tokens.Count; i++)
+                {
+                    flags[ConfigurationPath.Combine(key, i.ToString(CultureInfo.InvariantCulture))] = typed.Tokens[i].Value;
+                }
+            }
+            else
+            {
+                // A bare switch (--kubernetes) has no token: it means true.
+                flags[key] = typed.Tokens.Count > 0 ? typed.Tokens[^1].Value : bool.TrueString;
+            }
+        }
 
-        public string? Kubeconfig { get; init; }
+        return flags;
     }
 
-    internal static int Execute(RunRequest request, Func<string, string?> environment, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
+    internal static int Execute(RunOptions options, Func<string, string?> environment, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
     {
-        if (!DurationParser.TryParse(request.CollectInterval, out var interval))
+        if (!DurationParser.TryParse(options.CollectInterval, out var interval))
         {
-            error.WriteLine($"ember-agent run: invalid --collect-interval '{request.CollectInterval}'; use e.g. 10s, 1m");
+            error.WriteLine($"ember-agent run: invalid --collect-interval '{options.CollectInterval}'; use e.g. 10s, 1m");
             return ExitCodes.Usage;
         }
 
-        if (request.FrequencyHz is < 1 or > 10_000)
+        if (options.Frequency is < 1 or > 10_000)
         {
-            error.WriteLine($"ember-agent run: --frequency {request.FrequencyHz} is outside 1..10000 Hz");
+            error.WriteLine($"ember-agent run: --frequency {options.Frequency} is outside 1..10000 Hz");
             return ExitCodes.Usage;
         }
 
-        if (request.Namespaces.Count > 0 && !request.Kubernetes)
+        if (options.Namespaces.Count > 0 && !options.Kubernetes)
         {
             error.WriteLine("ember-agent run: --namespace needs --kubernetes (namespaces come from the node's pods)");
             return ExitCodes.Usage;
         }
 
-        OtlpExportOptions options;
+        OtlpExportOptions otlp;
         try
         {
-            options = OtlpExportOptionsResolver.Resolve(request.Endpoint, request.Protocol, environment);
+            otlp = OtlpExportOptionsResolver.Resolve(options.OtlpEndpoint, options.OtlpProtocol, environment);
         }
         catch (OtlpConfigurationException ex)
         {
@@ -119,11 +141,11 @@ internal static class RunCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         IProcessLabels? labels = null;
         PodMetadataCache? pods = null;
-        if (request.Kubernetes)
+        if (options.Kubernetes)
         {
             try
             {
-                pods = AgentHost.StartKubernetes(request.Kubeconfig, request.Node, request.Namespaces, logging.CreateLogger("kubernetes"), stop.Token, out var podLabels);
+                pods = AgentHost.StartKubernetes(options.Kubeconfig, options.Node, options.Namespaces, logging.CreateLogger("kubernetes"), stop.Token, out var podLabels);
                 labels = podLabels;
             }
             catch (KubernetesApiException ex)
@@ -141,14 +163,14 @@ internal static class RunCommand
         var sampling = new SamplingStatistics();
         using var metrics = new AgentMetrics(sampling, statistics);
         using var meterProvider = MetricsExport.StartIfConfigured(environment);
-        var sender = AgentHost.CreateExportSender(options, statistics, logging, out var exporter);
+        var sender = AgentHost.CreateExportSender(otlp, statistics, logging, out var exporter);
         using var disposeExporter = exporter;
         using var export = ExportQueueOutput.Start(sender, QueueCapacity, statistics, logger);
-        ExportLog.Started(logger, options.Protocol, options.Endpoint, interval);
+        ExportLog.Started(logger, otlp.Protocol, otlp.Endpoint, interval);
         var settings = new SessionSettings(
-            new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() },
+            new CpuSamplerOptions { FrequencyHz = options.Frequency, Pids = options.Pids.ToArray() },
             new ProfilingSessionOptions { Window = interval },
-            request.Node ?? Environment.MachineName);
+            options.Node ?? Environment.MachineName);
         int exitCode;
         try
         {
