@@ -18,7 +18,8 @@ namespace Ember.Agent.Cli;
 /// <summary>
 /// <c>ember-agent run</c>, the DaemonSet mode: samples every process continuously and, every collect
 /// interval, builds one OTLP profiles request and hands it to the exporter task (OTLP/gRPC or
-/// OTLP/HTTP). SIGTERM or Ctrl+C flushes the last window, detaches and exits 0.
+/// OTLP/HTTP). SIGTERM or Ctrl+C flushes the last window, detaches and exits 0. Its settings are
+/// layered by <see cref="RunOptionsLoader"/>; the pipeline is built by <see cref="AgentHost"/>.
 /// </summary>
 internal static class RunCommand
 {
@@ -45,7 +46,10 @@ internal static class RunCommand
                 $"Layers, each winning over the one before: defaults, this file, {RunOptionsLoader.EnvironmentPrefix}* variables (e.g. {RunOptionsLoader.EnvironmentPrefix}FREQUENCY=99, " +
                 $"{RunOptionsLoader.EnvironmentPrefix}PIDS__0=42), flags.",
         };
-        var command = new Command("run", "Profile every process continuously and export OTLP profiles (the DaemonSet mode).")
+        var command = new Command(
+            "run",
+            "Profile every process continuously and export OTLP profiles (the DaemonSet mode). " +
+            $"Settings: defaults < --config file < {RunOptionsLoader.EnvironmentPrefix}* variables < flags; OTEL_EXPORTER_OTLP_* fill in what none of them sets.")
         {
             endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, config,
         };

@@ -48,19 +48,14 @@ public sealed class ProfilingSession(
             {
                 var windowEnd = options.Window is { } window ? windowStart + window : DateTimeOffset.MaxValue;
                 var wake = Earliest(nextDrain, windowEnd, end);
-                var now = time.GetUtcNow();
-                if (wake > now)
-                {
-                    await Task.Delay(wake - now, time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                }
-
+                await WaitUntilAsync(wake, stop).ConfigureAwait(false);
                 if (stop.IsCancellationRequested)
                 {
                     break; // the drain after stopping takes what is left
                 }
 
                 var counters = Drain();
-                now = time.GetUtcNow();
+                var now = time.GetUtcNow();
 
                 // On schedule (a drain for the window's end keeps it), with one catch-up drain after a slow one.
                 if (now >= nextDrain)
@@ -84,6 +79,28 @@ public sealed class ProfilingSession(
 
         var last = Drain();
         Cut(windowStart, time.GetUtcNow(), last);
+    }
+
+    /// <summary>Returns at <paramref name="wake"/> on the session's clock, or at once when stopped.</summary>
+    private async Task WaitUntilAsync(DateTimeOffset wake, CancellationToken stop)
+    {
+        var now = time.GetUtcNow();
+        if (wake <= now)
+        {
+            return;
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var delay = Task.Delay(wake - now, time, cancel.Token);
+
+        // The clock may have passed the wake time while the timer was set (a fake clock advanced by a
+        // test, a paused VM); that timer would count from the later time, so do not wait for it.
+        if (time.GetUtcNow() >= wake)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) =>
