@@ -15,6 +15,10 @@ internal static class AgentProcess
     public static ExternalProcess.Result Run(params string[] args) =>
         ExternalProcess.Run("dotnet", Arguments(args), environment: Environment);
 
+    /// <summary>Runs the agent with <paramref name="variables"/> added to its environment (only the child's, never the test host's).</summary>
+    public static ExternalProcess.Result RunWithEnvironment(IReadOnlyDictionary<string, string> variables, params string[] args) =>
+        ExternalProcess.Run("dotnet", [Dll, .. args], environment: Environment.Concat(variables).ToDictionary());
+
     /// <summary>
     /// Runs the agent as user nobody with every capability dropped (util-linux setpriv), which is
     /// how it runs when an operator forgot to grant CAP_BPF/CAP_PERFMON.

@@ -1,11 +1,10 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Ember.Agent.Processes;
-using Ember.Agent.Profiles;
+using Ember.Agent.Hosting;
+using Ember.Agent.Output;
 using Ember.Agent.Sampling;
-using Ember.Agent.Symbolization;
-using Ember.Bpf;
+using Ember.Agent.Session;
+using Ember.Agent.Telemetry;
 using Ember.Profiles.IO;
 using Microsoft.Extensions.Logging;
 
@@ -18,8 +17,6 @@ namespace Ember.Agent.Cli;
 /// </summary>
 internal static class RecordCommand
 {
-    private static readonly TimeSpan DrainInterval = TimeSpan.FromSeconds(5);
-
     public static Command Create(TextWriter output, TextWriter error, ILoggerFactory logging)
     {
         var duration = new Option<string>("--duration") { Description = "How long to sample: 500ms, 30s, 2m, 1h.", DefaultValueFactory = _ => "30s" };
@@ -77,71 +74,11 @@ internal static class RecordCommand
             context.Cancel = true;
             stop.Cancel();
         });
-        try
-        {
-            using var libbpfLog = LibbpfLog.RouteTo(logger);
-            var result = Record(request, duration, logger, stop.Token);
-            var bytes = ProfileDocument.FromOtlp(result.Data).Write(format);
-            ProfileFiles.WriteAtomically(request.Output, bytes);
-            output.WriteLine(
-                $"wrote {request.Output} ({ProfileFormats.Name(format)}): {result.Samples} samples from {result.Data.ResourceProfiles.Count} processes " +
-                $"over {result.Elapsed.TotalSeconds:F1}s, {result.UnknownFrames} unsymbolized frames, {result.Dropped} dropped");
-            return ExitCodes.Ok;
-        }
-        catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
-        {
-            error.WriteLine($"ember-agent record: {ex.Message}");
-            error.WriteLine("Run 'ember-agent check' for what is missing and how to fix it.");
-            return ExitCodes.MissingPrivilege;
-        }
-        catch (Exception ex) when (ex is BpfException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"ember-agent record: {ex.Message}");
-            return ExitCodes.Failure;
-        }
-    }
-
-    private sealed record Recording(Ember.Profiles.Otlp.ProfilesData Data, long Samples, long UnknownFrames, long Dropped, TimeSpan Elapsed);
-
-    private static Recording Record(RecordRequest request, TimeSpan duration, ILogger logger, CancellationToken stop)
-    {
-        var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle };
-        using var sampler = CpuSampler.Load(options, logger);
-        using var resolver = new SymbolFrameResolver();
-        var builder = new CpuProfileBuilder(resolver, new ProcessInfoReader(), request.FrequencyHz, Environment.MachineName);
-        var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        sampler.Start();
-        SamplerCounters counters;
-        try
-        {
-            while (clock.Elapsed < duration && !stop.IsCancellationRequested)
-            {
-                var wait = duration - clock.Elapsed;
-                stop.WaitHandle.WaitOne(wait < DrainInterval ? wait : DrainInterval);
-                Add(builder, sampler.Drain());
-            }
-        }
-        finally
-        {
-            sampler.Stop();
-        }
-
-        var last = sampler.Drain();
-        Add(builder, last);
-        counters = last.Counters;
-        var ended = DateTimeOffset.UtcNow;
-        var samples = builder.SampleCount;
-        var unknown = builder.UnknownFrames;
-        AgentLog.RecordingFinished(logger, counters.Samples, counters.Dropped, counters.FilteredIdle, counters.FilteredPid, counters.CountMapFull);
-        return new Recording(builder.Build(started, ended), samples, unknown, counters.CountMapFull, clock.Elapsed);
-    }
-
-    private static void Add(CpuProfileBuilder builder, CpuSampleBatch batch)
-    {
-        foreach (var sample in batch.Samples)
-        {
-            builder.Add(sample);
-        }
+        var settings = new SessionSettings(
+            new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle },
+            new ProfilingSessionOptions { Duration = duration },
+            Environment.MachineName);
+        var file = new ProfileFileOutput(request.Output, format, output, logger);
+        return AgentHost.Profile("record", settings, labels: null, file, new SamplingStatistics(), logger, error, stop.Token);
     }
 }

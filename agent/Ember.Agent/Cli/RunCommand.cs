@@ -1,15 +1,17 @@
 using System.CommandLine;
-using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using Ember.Agent.Configuration;
 using Ember.Agent.Export;
+using Ember.Agent.Hosting;
 using Ember.Agent.Kubernetes;
-using Ember.Agent.Processes;
+using Ember.Agent.Output;
 using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
-using Ember.Agent.Symbolization;
+using Ember.Agent.Session;
 using Ember.Agent.Telemetry;
-using Ember.Bpf;
 using Ember.Otlp;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace Ember.Agent.Cli;
@@ -17,47 +19,59 @@ namespace Ember.Agent.Cli;
 /// <summary>
 /// <c>ember-agent run</c>, the DaemonSet mode: samples every process continuously and, every collect
 /// interval, builds one OTLP profiles request and hands it to the exporter task (OTLP/gRPC or
-/// OTLP/HTTP). SIGTERM or Ctrl+C flushes the last window, detaches and exits 0.
+/// OTLP/HTTP). SIGTERM or Ctrl+C flushes the last window, detaches and exits 0. Its settings are
+/// layered by <see cref="RunOptionsLoader"/>; the pipeline is built by <see cref="AgentHost"/>.
 /// </summary>
 internal static class RunCommand
 {
-    /// <summary>How often the BPF counts map is drained within a window, so it does not fill up.</summary>
-    private static readonly TimeSpan DrainInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>How long shutdown waits for queued windows (a DaemonSet's grace period is 30 s).</summary>
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>Windows held while the endpoint is slow: 8 × 15 s = two minutes of backlog.</summary>
     private const int QueueCapacity = 8;
 
-    /// <summary>How long the first pod list may take before sampling starts unlabelled (labels follow).</summary>
-    private static readonly TimeSpan KubernetesSyncTimeout = TimeSpan.FromSeconds(10);
-
     public static Command Create(TextWriter output, TextWriter error, ILoggerFactory logging)
     {
         var endpoint = new Option<string?>("--otlp-endpoint") { Description = "OTLP endpoint (default: OTEL_EXPORTER_OTLP_[PROFILES_]ENDPOINT, else http://localhost:4317 for grpc, :4318 for http/protobuf)." };
         var protocol = new Option<string?>("--otlp-protocol") { Description = "grpc|http/protobuf (default: OTEL_EXPORTER_OTLP_[PROFILES_]PROTOCOL, else grpc)." };
-        var frequency = new Option<int>("--frequency") { Description = "Samples per second per CPU.", DefaultValueFactory = _ => 19 };
-        var interval = new Option<string>("--collect-interval") { Description = "How often a profile is built and exported: 10s, 1m.", DefaultValueFactory = _ => "15s" };
+        var frequency = new Option<int>("--frequency") { Description = "Samples per second per CPU.", DefaultValueFactory = _ => RunOptions.DefaultFrequency };
+        var interval = new Option<string>("--collect-interval") { Description = "How often a profile is built and exported: 10s, 1m.", DefaultValueFactory = _ => RunOptions.DefaultCollectInterval };
         var node = new Option<string?>("--node") { Description = "Node name, reported as host.name (default: the machine name)." };
         var pids = new Option<int[]>("--pid") { Description = "Only these processes (repeatable); default: every process.", AllowMultipleArgumentsPerToken = true };
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Watch this node's pods and add k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name and k8s.node.name." };
         var namespaces = new Option<string[]>("--namespace") { Description = "With --kubernetes: profile only pods of these namespaces (repeatable).", AllowMultipleArgumentsPerToken = true };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
-        var config = new Option<string?>("--config") { Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig); flags win." };
-        var command = new Command("run", "Profile every process continuously and export OTLP profiles (the DaemonSet mode).")
+        var config = new Option<string?>("--config")
+        {
+            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig). " +
+                $"Layers, each winning over the one before: defaults, this file, {RunOptionsLoader.EnvironmentPrefix}* variables (e.g. {RunOptionsLoader.EnvironmentPrefix}FREQUENCY=99, " +
+                $"{RunOptionsLoader.EnvironmentPrefix}PIDS__0=42), flags.",
+        };
+        var command = new Command(
+            "run",
+            "Profile every process continuously and export OTLP profiles (the DaemonSet mode). " +
+            $"Settings: defaults < --config file < {RunOptionsLoader.EnvironmentPrefix}* variables < flags; OTEL_EXPORTER_OTLP_* fill in what none of them sets.")
         {
             endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, config,
         };
+
+        // Each flag's configuration key; list flags set one key per value (pids:0, pids:1...).
+        (Option Flag, string Key, bool IsList)[] keys =
+        [
+            (endpoint, nameof(RunOptions.OtlpEndpoint), false), (protocol, nameof(RunOptions.OtlpProtocol), false),
+            (frequency, nameof(RunOptions.Frequency), false), (interval, nameof(RunOptions.CollectInterval), false),
+            (node, nameof(RunOptions.Node), false), (pids, nameof(RunOptions.Pids), true), (kubernetes, nameof(RunOptions.Kubernetes), false),
+            (namespaces, nameof(RunOptions.Namespaces), true), (kubeconfig, nameof(RunOptions.Kubeconfig), false),
+        ];
 
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
         // SIGTERM before it returns 143, too little to flush; this command handles the signals itself.
         command.SetAction(result =>
         {
-            RunConfigFile file;
+            RunOptions options;
             try
             {
-                file = result.GetValue(config) is { } path ? RunConfigFile.Load(path) : new RunConfigFile();
+                options = RunOptionsLoader.Load(result.GetValue(config), RunOptionsLoader.ProcessEnvironment(), TypedFlags(result, keys));
             }
             catch (AgentConfigException ex)
             {
@@ -65,58 +79,63 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            // A flag typed on the command line wins; otherwise the file's value; otherwise the flag's default.
-            bool Typed(Option option) => result.GetResult(option) is { Implicit: false };
-            T? Pick<T>(Option<T?> option, T? fromFile)
-                where T : class => Typed(option) || fromFile is null ? result.GetValue(option) : fromFile;
-            T PickValue<T>(Option<T> option, T? fromFile)
-                where T : struct => Typed(option) || fromFile is null ? result.GetValue(option) : fromFile.Value;
-            var request = new RunRequest(
-                Pick(endpoint, file.OtlpEndpoint), Pick(protocol, file.OtlpProtocol), PickValue(frequency, file.Frequency),
-                Pick(interval!, file.CollectInterval)!, Pick(node, file.Node), Pick(pids!, file.Pids) ?? [])
-            {
-                Kubernetes = PickValue(kubernetes, file.Kubernetes),
-                Namespaces = Pick(namespaces!, file.Namespaces) ?? [],
-                Kubeconfig = Pick(kubeconfig, file.Kubeconfig),
-            };
-            return Execute(request, Environment.GetEnvironmentVariable, output, error, logging, CancellationToken.None);
+            return Execute(options, Environment.GetEnvironmentVariable, output, error, logging, CancellationToken.None);
         });
         return command;
     }
 
-    internal sealed record RunRequest(string? Endpoint, string? Protocol, int FrequencyHz, string CollectInterval, string? Node, IReadOnlyList<int> Pids)
+    /// <summary>The flags typed on the command line (not their defaults) as the last configuration layer.</summary>
+    private static Dictionary<string, string?> TypedFlags(ParseResult result, IEnumerable<(Option Flag, string Key, bool IsList)> keys)
     {
-        public bool Kubernetes { get; init; }
+        var flags = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (flag, key, isList) in keys)
+        {
+            if (result.GetResult(flag) is not { Implicit: false } typed)
+            {
+                continue;
+            }
 
-        public IReadOnlyList<string> Namespaces { get; init; } = [];
+            if (isList)
+            {
+                for (var i = 0; i < typed.Tokens.Count; i++)
+                {
+                    flags[ConfigurationPath.Combine(key, i.ToString(CultureInfo.InvariantCulture))] = typed.Tokens[i].Value;
+                }
+            }
+            else
+            {
+                // A bare switch (--kubernetes) has no token: it means true.
+                flags[key] = typed.Tokens.Count > 0 ? typed.Tokens[^1].Value : bool.TrueString;
+            }
+        }
 
-        public string? Kubeconfig { get; init; }
+        return flags;
     }
 
-    internal static int Execute(RunRequest request, Func<string, string?> environment, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
+    internal static int Execute(RunOptions options, Func<string, string?> environment, TextWriter output, TextWriter error, ILoggerFactory logging, CancellationToken cancellation)
     {
-        if (!DurationParser.TryParse(request.CollectInterval, out var interval))
+        if (!DurationParser.TryParse(options.CollectInterval, out var interval))
         {
-            error.WriteLine($"ember-agent run: invalid --collect-interval '{request.CollectInterval}'; use e.g. 10s, 1m");
+            error.WriteLine($"ember-agent run: invalid --collect-interval '{options.CollectInterval}'; use e.g. 10s, 1m");
             return ExitCodes.Usage;
         }
 
-        if (request.FrequencyHz is < 1 or > 10_000)
+        if (options.Frequency is < 1 or > 10_000)
         {
-            error.WriteLine($"ember-agent run: --frequency {request.FrequencyHz} is outside 1..10000 Hz");
+            error.WriteLine($"ember-agent run: --frequency {options.Frequency} is outside 1..10000 Hz");
             return ExitCodes.Usage;
         }
 
-        if (request.Namespaces.Count > 0 && !request.Kubernetes)
+        if (options.Namespaces.Count > 0 && !options.Kubernetes)
         {
             error.WriteLine("ember-agent run: --namespace needs --kubernetes (namespaces come from the node's pods)");
             return ExitCodes.Usage;
         }
 
-        OtlpExportOptions options;
+        OtlpExportOptions otlp;
         try
         {
-            options = OtlpExportOptionsResolver.Resolve(request.Endpoint, request.Protocol, environment);
+            otlp = OtlpExportOptionsResolver.Resolve(options.OtlpEndpoint, options.OtlpProtocol, environment);
         }
         catch (OtlpConfigurationException ex)
         {
@@ -125,12 +144,23 @@ internal static class RunCommand
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var pods = StartKubernetes(request, logging.CreateLogger("kubernetes"), error, stop.Token, out var labels, out var kubernetesFailed);
-        if (kubernetesFailed)
+        IProcessLabels? labels = null;
+        PodMetadataCache? pods = null;
+        if (options.Kubernetes)
         {
-            return ExitCodes.Failure;
+            try
+            {
+                pods = AgentHost.StartKubernetes(options.Kubeconfig, options.Node, options.Namespaces, logging.CreateLogger("kubernetes"), stop.Token, out var podLabels);
+                labels = podLabels;
+            }
+            catch (KubernetesApiException ex)
+            {
+                error.WriteLine($"ember-agent run: --kubernetes: {ex.Message}");
+                return ExitCodes.Failure;
+            }
         }
 
+        using var podWatch = pods;
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => StopOn(context, stop));
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => StopOn(context, stop));
         var logger = logging.CreateLogger("run");
@@ -138,38 +168,26 @@ internal static class RunCommand
         var sampling = new SamplingStatistics();
         using var metrics = new AgentMetrics(sampling, statistics);
         using var meterProvider = MetricsExport.StartIfConfigured(environment);
-        using var exporter = OtlpExporter.Create(options);
-        var queue = new ExportQueue(QueueCapacity, new ExportSender(exporter, statistics, logging.CreateLogger("export")), statistics, logger);
-        using var abandon = new CancellationTokenSource();
-        var exporting = Task.Run(() => queue.RunAsync(abandon.Token), CancellationToken.None);
-        ExportLog.Started(logger, options.Protocol, options.Endpoint, interval);
+        var sender = AgentHost.CreateExportSender(otlp, statistics, logging, out var exporter);
+        using var disposeExporter = exporter;
+        using var export = ExportQueueOutput.Start(sender, QueueCapacity, statistics, logger);
+        ExportLog.Started(logger, otlp.Protocol, otlp.Endpoint, interval);
+        var settings = new SessionSettings(
+            new CpuSamplerOptions { FrequencyHz = options.Frequency, Pids = options.Pids.ToArray() },
+            new ProfilingSessionOptions { Window = interval },
+            options.Node ?? Environment.MachineName);
         int exitCode;
         try
         {
-            using var libbpfLog = LibbpfLog.RouteTo(logger);
-            Collect(request, interval, queue, statistics, sampling, labels, logger, stop.Token);
-            exitCode = ExitCodes.Ok;
-        }
-        catch (Exception ex) when (ex is BpfPermissionException or BpfNotSupportedException)
-        {
-            error.WriteLine($"ember-agent run: {ex.Message}");
-            error.WriteLine("Run 'ember-agent check' for what is missing and how to fix it.");
-            exitCode = ExitCodes.MissingPrivilege;
-        }
-        catch (Exception ex) when (ex is BpfException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"ember-agent run: {ex.Message}");
-            exitCode = ExitCodes.Failure;
+            exitCode = AgentHost.Profile("run", settings, labels, export, sampling, logger, error, stop.Token);
         }
         finally
         {
             stop.Cancel(); // ends the pod watch too, before its client is disposed
-            queue.Complete();
-            abandon.CancelAfter(FlushTimeout);
         }
 
-        // The collector loop ran on this thread; the exporter task is the only thing left to await.
-        exporting.GetAwaiter().GetResult();
+        // The session ran on this thread; the exporter task is the only thing left to wait for.
+        export.Flush(FlushTimeout);
         output.WriteLine(
             $"exported {statistics.SamplesExported} samples in {statistics.Requests} requests ({statistics.Retries} retries, " +
             $"{statistics.Failures} windows failed, {statistics.QueueDrops} dropped from the queue, {statistics.RejectedProfiles} profiles rejected)");
@@ -180,101 +198,5 @@ internal static class RunCommand
     {
         context.Cancel = true;
         stop.Cancel();
-    }
-
-    /// <summary>
-    /// With --kubernetes: connects, starts watching the node's pods and waits briefly for the first
-    /// list, so the first window is already labelled. Null (and no labels) without --kubernetes.
-    /// </summary>
-    private static PodMetadataCache? StartKubernetes(RunRequest request, ILogger logger, TextWriter error, CancellationToken stop, out IProcessLabels? labels, out bool failed)
-    {
-        labels = null;
-        failed = false;
-        if (!request.Kubernetes)
-        {
-            return null;
-        }
-
-        KubernetesConnection connection;
-        try
-        {
-            connection = KubernetesConnection.Discover(request.Kubeconfig);
-        }
-        catch (KubernetesApiException ex)
-        {
-            error.WriteLine($"ember-agent run: --kubernetes: {ex.Message}");
-            failed = true;
-            return null;
-        }
-
-        var pods = new PodMetadataCache(connection, NodeName.Resolve(request.Node), logger);
-        _ = Task.Run(() => pods.RunAsync(stop), CancellationToken.None);
-        pods.Synced.Wait(KubernetesSyncTimeout, CancellationToken.None);
-        labels = new KubernetesProcessLabels(pods, new PodNamespaceFilter(pods, request.Namespaces));
-        return pods;
-    }
-
-    private static void Collect(RunRequest request, TimeSpan interval, ExportQueue queue, ExportStatistics statistics, SamplingStatistics sampling, IProcessLabels? labels, ILogger logger, CancellationToken stop)
-    {
-        var options = new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray() };
-        using var sampler = CpuSampler.Load(options, logger);
-        using var resolver = new SymbolFrameResolver();
-        var processes = new ProcessInfoReader();
-        var builder = new CpuProfileBuilder(resolver, processes, request.FrequencyHz, request.Node ?? Environment.MachineName, labels);
-        var windowStart = DateTimeOffset.UtcNow;
-        var window = Stopwatch.StartNew();
-        sampler.Start();
-        try
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                var left = interval - window.Elapsed;
-                stop.WaitHandle.WaitOne(left < DrainInterval ? left : DrainInterval);
-                Add(builder, sampling, sampler.Drain());
-                if (window.Elapsed >= interval)
-                {
-                    windowStart = Ship(builder, windowStart, queue, statistics, sampling, logger);
-                    window.Restart();
-
-                    // A long-running agent keeps per-process state only for processes still alive.
-                    resolver.Prune(processes.ListLivePids());
-                    processes.Prune();
-                }
-            }
-        }
-        finally
-        {
-            sampler.Stop();
-        }
-
-        // The last, partial window: what was sampled since the previous export.
-        Add(builder, sampling, sampler.Drain());
-        Ship(builder, windowStart, queue, statistics, sampling, logger);
-    }
-
-    /// <summary>Builds the window's request and queues it; returns the next window's start.</summary>
-    private static DateTimeOffset Ship(CpuProfileBuilder builder, DateTimeOffset start, ExportQueue queue, ExportStatistics statistics, SamplingStatistics sampling, ILogger logger)
-    {
-        var end = DateTimeOffset.UtcNow;
-        var samples = builder.SampleCount;
-        sampling.WindowBuilt(builder.FilteredSamples, builder.UnknownFrames);
-        var data = builder.Build(start, end);
-        if (samples > 0)
-        {
-            queue.Enqueue(new ExportBatch(data, samples));
-        }
-
-        ExportLog.WindowSummary(logger, samples, statistics.SamplesExported, statistics.Requests, statistics.Retries, statistics.Failures,
-            statistics.QueueDrops, statistics.RejectedProfiles, (long)statistics.LastExportLatency.TotalMilliseconds);
-        return end;
-    }
-
-    private static void Add(CpuProfileBuilder builder, SamplingStatistics sampling, CpuSampleBatch batch)
-    {
-        sampling.Drained(batch);
-        foreach (var sample in batch.Samples)
-        {
-            builder.Add(sample);
-        }
     }
 }

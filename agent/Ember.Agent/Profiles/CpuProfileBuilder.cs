@@ -1,6 +1,5 @@
 using System.Reflection;
 using Ember.Agent.Processes;
-using Ember.Agent.Sampling;
 using Ember.Agent.Symbolization;
 using Ember.Profiles;
 using Ember.Profiles.Otlp;
@@ -8,19 +7,17 @@ using Ember.Profiles.Otlp;
 namespace Ember.Agent.Profiles;
 
 /// <summary>
-/// Accumulates drained CPU samples into OTLP profiles: one resource per process (decision 6),
+/// Accumulates symbolized CPU samples into OTLP profiles: one resource per process (decision 6),
 /// sample type (samples,count), period (cpu,nanoseconds) = 1e9/Hz, kernel frames above user frames,
-/// profile.frame.type on locations and build IDs on mappings. Stacks are symbolized as they are
-/// added, while the process (and its /proc/PID/maps) still exists; identical stacks from several
-/// drains merge into one sample.
+/// profile.frame.type on locations and build IDs on mappings. It only builds: the frames arrive
+/// resolved (<see cref="StackSymbolizer"/>); identical stacks from several drains merge into one sample.
 /// </summary>
-public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader processes, int frequencyHz, string hostName, IProcessLabels? labels = null)
+public sealed class CpuProfileBuilder(int frequencyHz, string hostName, IProcessLabels? labels = null)
 {
     private static readonly string AgentVersion =
         typeof(CpuProfileBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
     private readonly Dictionary<int, ProcessProfile> _processes = [];
-    private readonly HashSet<int> _excluded = [];
     private readonly Dictionary<ulong, Location> _kernelLocations = [];
     private readonly Dictionary<(string? Name, string? SystemName, string? File), Function> _functions = [];
     private readonly Dictionary<ResolvedMapping, Mapping> _mappings = [];
@@ -28,43 +25,27 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
     /// <summary>Number of samples added since the last <see cref="Build"/>.</summary>
     public long SampleCount { get; private set; }
 
-    /// <summary>Samples of processes <see cref="IProcessLabels.ShouldProfile"/> left out since the last <see cref="Build"/>.</summary>
-    public long FilteredSamples { get; private set; }
-
     /// <summary>Number of frames no symbol source could name (kept with their mapping).</summary>
     public long UnknownFrames { get; private set; }
 
-    /// <summary>Adds one drained, aggregated sample.</summary>
-    public void Add(CpuSample sample)
+    /// <summary>Adds one symbolized sample of <paramref name="process"/>.</summary>
+    public void Add(ProcessInfo process, ResolvedSample sample)
     {
+        ArgumentNullException.ThrowIfNull(process);
         ArgumentNullException.ThrowIfNull(sample);
-        if (_excluded.Contains(sample.Pid))
+        if (!_processes.TryGetValue(process.Pid, out var profile))
         {
-            FilteredSamples += sample.Count;
-            return;
+            profile = new ProcessProfile(process);
+            _processes.Add(process.Pid, profile);
         }
 
-        if (!_processes.TryGetValue(sample.Pid, out var process))
+        var key = new SampleKey(sample.ThreadName, sample.KernelFrames, sample.UserFrames);
+        if (!profile.Samples.TryGetValue(key, out var merged))
         {
-            var info = processes.Get(sample.Pid, sample.ThreadName);
-            if (labels?.ShouldProfile(info) == false)
-            {
-                _excluded.Add(sample.Pid);
-                FilteredSamples += sample.Count;
-                return;
-            }
-
-            process = new ProcessProfile(info);
-            _processes.Add(sample.Pid, process);
-        }
-
-        var key = new SampleKey(sample.ThreadName, sample.KernelStack, sample.UserStack);
-        if (!process.Samples.TryGetValue(key, out var merged))
-        {
-            merged = new Sample { Stack = BuildStack(sample) };
+            merged = new Sample { Stack = BuildStack(profile, sample) };
             merged.Attributes.Add(KeyValueAndUnit.String("thread.name", sample.ThreadName));
             merged.Values.Add(0);
-            process.Samples.Add(key, merged);
+            profile.Samples.Add(key, merged);
         }
 
         merged.Values[0] += sample.Count;
@@ -94,14 +75,12 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
         }
 
         // Interning caches start over each window, so a long-running agent's memory follows the
-        // live processes, not every process it ever saw; the resolver keeps per-binary symbol caches.
+        // live processes, not every process it ever saw; symbolization keeps per-binary symbol caches.
         _processes.Clear();
-        _excluded.Clear();
         _kernelLocations.Clear();
         _functions.Clear();
         _mappings.Clear();
         SampleCount = 0;
-        FilteredSamples = 0;
         UnknownFrames = 0;
         return data;
     }
@@ -135,27 +114,26 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
         return resource;
     }
 
-    private Stack BuildStack(CpuSample sample)
+    private Stack BuildStack(ProcessProfile process, ResolvedSample sample)
     {
         var stack = new Stack();
-        foreach (var address in sample.KernelStack)
+        foreach (var frame in sample.KernelFrames)
         {
-            if (!_kernelLocations.TryGetValue(address, out var location))
+            if (!_kernelLocations.TryGetValue(frame.Address, out var location))
             {
-                location = ToLocation(resolver.ResolveKernel(address));
-                _kernelLocations.Add(address, location);
+                location = ToLocation(frame);
+                _kernelLocations.Add(frame.Address, location);
             }
 
             stack.Locations.Add(location);
         }
 
-        var process = _processes[sample.Pid];
-        foreach (var address in sample.UserStack)
+        foreach (var frame in sample.UserFrames)
         {
-            if (!process.Locations.TryGetValue(address, out var location))
+            if (!process.Locations.TryGetValue(frame.Address, out var location))
             {
-                location = ToLocation(resolver.ResolveUser(sample.Pid, address));
-                process.Locations.Add(address, location);
+                location = ToLocation(frame);
+                process.Locations.Add(frame.Address, location);
             }
 
             stack.Locations.Add(location);
@@ -222,13 +200,13 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
         public Dictionary<SampleKey, Sample> Samples { get; } = [];
     }
 
-    /// <summary>Identity of an aggregated stack: thread name and both address lists.</summary>
-    private sealed class SampleKey(string thread, IReadOnlyList<ulong> kernel, IReadOnlyList<ulong> user) : IEquatable<SampleKey>
+    /// <summary>Identity of an aggregated stack: thread name and the addresses of both stacks.</summary>
+    private sealed class SampleKey(string thread, IReadOnlyList<ResolvedFrame> kernel, IReadOnlyList<ResolvedFrame> user) : IEquatable<SampleKey>
     {
         private readonly int _hash = Hash(thread, kernel, user);
 
         public bool Equals(SampleKey? other) =>
-            other is not null && _hash == other._hash && thread == other.Thread && kernel.SequenceEqual(other.Kernel) && user.SequenceEqual(other.User);
+            other is not null && _hash == other._hash && thread == other.Thread && SameAddresses(kernel, other.Kernel) && SameAddresses(user, other.User);
 
         public override bool Equals(object? obj) => Equals(obj as SampleKey);
 
@@ -236,23 +214,41 @@ public sealed class CpuProfileBuilder(IFrameResolver resolver, ProcessInfoReader
 
         private string Thread => thread;
 
-        private IReadOnlyList<ulong> Kernel => kernel;
+        private IReadOnlyList<ResolvedFrame> Kernel => kernel;
 
-        private IReadOnlyList<ulong> User => user;
+        private IReadOnlyList<ResolvedFrame> User => user;
 
-        private static int Hash(string thread, IReadOnlyList<ulong> kernel, IReadOnlyList<ulong> user)
+        private static bool SameAddresses(IReadOnlyList<ResolvedFrame> left, IReadOnlyList<ResolvedFrame> right)
+        {
+            if (left.Count != right.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < left.Count; i++)
+            {
+                if (left[i].Address != right[i].Address)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static int Hash(string thread, IReadOnlyList<ResolvedFrame> kernel, IReadOnlyList<ResolvedFrame> user)
         {
             var hash = default(HashCode);
             hash.Add(thread, StringComparer.Ordinal);
-            foreach (var address in kernel)
+            foreach (var frame in kernel)
             {
-                hash.Add(address);
+                hash.Add(frame.Address);
             }
 
             hash.Add(-1);
-            foreach (var address in user)
+            foreach (var frame in user)
             {
-                hash.Add(address);
+                hash.Add(frame.Address);
             }
 
             return hash.ToHashCode();

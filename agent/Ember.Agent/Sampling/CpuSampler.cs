@@ -28,7 +28,7 @@ namespace Ember.Agent.Sampling;
 /// All members are safe for concurrent use; they take turns on one lock.
 /// </para>
 /// </remarks>
-public sealed partial class CpuSampler : IDisposable
+public sealed partial class CpuSampler : ISampleSource, IDisposable
 {
     private static readonly TimeSpan _inFlightTimeout = TimeSpan.FromSeconds(1);
 

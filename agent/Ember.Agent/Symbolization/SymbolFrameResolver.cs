@@ -1,4 +1,4 @@
-using System.Globalization;
+using Ember.Agent.Symbolization.Runtimes;
 using Ember.Symbols.Symbolization;
 
 namespace Ember.Agent.Symbolization;
@@ -7,12 +7,13 @@ namespace Ember.Agent.Symbolization;
 /// Symbolizes on the node (decision 7) through <see cref="Symbolizer"/>: ELF symbol tables and Go
 /// pclntab for file-backed code (read through /proc/PID/root, parsed once per binary), perf-PID.map
 /// for JIT code, kallsyms for the kernel, with C++/Rust names demangled and the mangled name kept.
-/// This adapter maps the results onto profile frames and picks <c>profile.frame.type</c>.
+/// This adapter maps the results onto profile frames and picks <c>profile.frame.type</c>; JIT frames
+/// take the type of the runtime the process maps (<see cref="RuntimeRegistry"/>).
 /// </summary>
 public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResolver, IDisposable
 {
     private readonly Symbolizer _symbolizer = new(new SymbolizerOptions { ProcRoot = procRoot });
-    private readonly Dictionary<int, string> _jitFrameTypes = [];
+    private readonly RuntimeRegistry _runtimes = new(RuntimeRegistry.Known, procRoot);
     private readonly HashSet<int> _seenPids = [];
 
     /// <inheritdoc />
@@ -27,8 +28,8 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
         {
             FrameKind.Go => "go",
             FrameKind.Kernel => "kernel",
-            FrameKind.Jit => JitFrameType(pid),
-            _ => "native",
+            FrameKind.Jit => _runtimes.JitFrameType(pid),
+            _ => RuntimeRegistry.NativeFrameType,
         };
         return ToFrame(result, frameType);
     }
@@ -39,7 +40,7 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
         foreach (var pid in _seenPids.Where(pid => !livePids.Contains(pid)).ToList())
         {
             _seenPids.Remove(pid);
-            _jitFrameTypes.Remove(pid);
+            _runtimes.Forget(pid);
             _symbolizer.ForgetProcess(pid);
         }
     }
@@ -54,34 +55,5 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
             ? new ResolvedMapping(m.Path, m.Start, m.End, m.FileOffset, m.BuildIds.Gnu, m.BuildIds.Go, m.BuildIds.HtlHash)
             : null;
         return new ResolvedFrame(result.Address, frame.FunctionName, frame.SystemName, frame.FileName, frame.Line ?? 0, frameType, mapping);
-    }
-
-    /// <summary>The runtime whose JIT wrote the perf map, from the process's executable name.</summary>
-    private string JitFrameType(int pid)
-    {
-        if (!_jitFrameTypes.TryGetValue(pid, out var type))
-        {
-            string? executable = null;
-            try
-            {
-                executable = new FileInfo(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture), "exe")).LinkTarget;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The process is gone or not ours to read: fall back to "native" below.
-            }
-
-            type = Path.GetFileName(executable) switch
-            {
-                "dotnet" => "dotnet",
-                "node" or "nodejs" => "v8js",
-                "java" => "jvm",
-                var name when name?.StartsWith("python", StringComparison.Ordinal) == true => "cpython",
-                _ => "native",
-            };
-            _jitFrameTypes[pid] = type;
-        }
-
-        return type;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ember.Agent.Cli;
+using Ember.Agent.Configuration;
 using Ember.Agent.Tests.Export;
 using Ember.Agent.Tests.Workloads;
 using Ember.Profiles.Otlp;
@@ -47,10 +48,10 @@ public sealed class RunCommandTests : IAsyncLifetime
 
     // 999 Hz: a 2 s window holds hundreds of samples even when the workload gets a fraction of a core,
     // so hotLoop (70% of the loops' work) is the hottest function by far more than 5σ.
-    private RunCommand.RunRequest Request(string? endpoint = null, string? protocol = null) =>
-        new(endpoint, protocol, 999, "2s", "test-node", [WorkloadPid]);
+    private RunOptions Request(string? endpoint = null, string? protocol = null) =>
+        new() { OtlpEndpoint = endpoint, OtlpProtocol = protocol, Frequency = 999, CollectInterval = "2s", Node = "test-node", Pids = [WorkloadPid] };
 
-    private static Task<int> ExecuteAsync(RunCommand.RunRequest request, Dictionary<string, string> environment, TextWriter error, CancellationToken stop) =>
+    private static Task<int> ExecuteAsync(RunOptions request, Dictionary<string, string> environment, TextWriter error, CancellationToken stop) =>
         Task.Run(() => RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, stop), CancellationToken.None);
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         var environment = variable is null ? [] : new Dictionary<string, string> { [variable] = value };
         using var error = new StringWriter(CultureInfo.InvariantCulture);
 
-        var request = new RunCommand.RunRequest(null, variable is null ? value : null, 99, "2s", null, []);
+        var request = new RunOptions { OtlpProtocol = variable is null ? value : null, Frequency = 99, CollectInterval = "2s" };
 
         var exitCode = RunCommand.Execute(request, environment.GetValueOrDefault, TextWriter.Null, error, NullLoggerFactory.Instance, CancellationToken.None);
 

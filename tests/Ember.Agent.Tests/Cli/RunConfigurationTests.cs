@@ -63,16 +63,45 @@ public sealed class RunConfigurationTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("""{ "otlpEndpont": "http://x:4317" }""", "otlpEndpont")]
-    [InlineData("""{ "frequency": "fast" }""", "$.frequency")]
+    [InlineData("""{ "otlpEndpont": "http://x:4317" }""", "otlpEndpont is set by config file")]
+    [InlineData("""{ "frequency": "fast" }""", "'fast' at 'Frequency'")]
     [InlineData("""{ "collectInterval": "often" }""", "often")]
-    [InlineData("[1, 2]", "RunConfigFile")]
+    [InlineData("[1, 2]", "must be an object")]
+    [InlineData("{ broken", "BytePositionInLine: 2")]
     public void A_bad_config_file_is_a_usage_error_naming_the_problem(string json, string expected)
     {
         var result = AgentProcess.Run("run", "--config", Write("bad.json", json));
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EMBER_AGENT_FREQUENCYY", "3", "FREQUENCYY is set by the environment")]
+    [InlineData("EMBER_AGENT_FREQUENCY", "0", "--frequency 0 is outside 1..10000 Hz")]
+    [InlineData("EMBER_AGENT_PIDS__0", "one", "'one' at 'Pids:0'")]
+    public void A_bad_environment_variable_is_a_usage_error_naming_it(string variable, string value, string expected)
+    {
+        var result = AgentProcess.RunWithEnvironment(new Dictionary<string, string> { [variable] = value }, "run");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_environment_wins_over_the_file_and_a_flag_over_both()
+    {
+        var config = Write("agent.json", """{ "collectInterval": "often" }""");
+        var environment = new Dictionary<string, string> { ["EMBER_AGENT_COLLECTINTERVAL"] = "sometimes" };
+
+        var environmentWins = AgentProcess.RunWithEnvironment(environment, "run", "--config", config);
+        var flagWins = AgentProcess.RunWithEnvironment(environment, "run", "--config", config, "--collect-interval", "whenever");
+
+        // Each value is invalid, so the agent stops before sampling; the one it quotes is the layer that won.
+        Assert.Equal(2, environmentWins.ExitCode);
+        Assert.Contains("invalid --collect-interval 'sometimes'", environmentWins.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, flagWins.ExitCode);
+        Assert.Contains("invalid --collect-interval 'whenever'", flagWins.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

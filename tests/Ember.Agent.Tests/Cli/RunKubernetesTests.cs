@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ember.Agent.Cli;
+using Ember.Agent.Configuration;
 using Ember.Agent.Tests.Kubernetes;
 using Ember.TestSupport;
 using Ember.TestSupport.Otlp;
@@ -71,7 +72,7 @@ public sealed class RunKubernetesTests : IAsyncLifetime
     public void A_namespace_without_kubernetes_is_a_usage_error()
     {
         using var error = new StringWriter();
-        var request = new RunCommand.RunRequest(_collector.GrpcEndpoint.ToString(), "grpc", 99, "2s", "node-1", [_workload.Id]) { Namespaces = ["shop"] };
+        var request = new RunOptions { OtlpEndpoint = _collector.GrpcEndpoint.ToString(), OtlpProtocol = "grpc", Frequency = 99, CollectInterval = "2s", Node = "node-1", Pids = [_workload.Id], Namespaces = ["shop"] };
 
         var code = RunCommand.Execute(request, _ => null, TextWriter.Null, error, NullLoggerFactory.Instance, CancellationToken.None);
 
@@ -100,8 +101,14 @@ public sealed class RunKubernetesTests : IAsyncLifetime
                 user: agent
             current-context: agent@fake
             """);
-        var request = new RunCommand.RunRequest(_collector.GrpcEndpoint.ToString(), "grpc", 99, "2s", "node-1", [_workload.Id])
+        var request = new RunOptions
         {
+            OtlpEndpoint = _collector.GrpcEndpoint.ToString(),
+            OtlpProtocol = "grpc",
+            Frequency = 99,
+            CollectInterval = "2s",
+            Node = "node-1",
+            Pids = [_workload.Id],
             Kubernetes = true,
             Namespaces = namespaces,
             Kubeconfig = kubeconfig,

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Ember.Agent.Cli;
+using Ember.Agent.Configuration;
 using Ember.Agent.Telemetry;
 using Ember.TestSupport;
 using Ember.TestSupport.Otlp;
@@ -50,7 +51,7 @@ public sealed class AgentMetricsTests : IAsyncLifetime
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.AddOrUpdate(instrument.Name, value, (_, old) => old + value));
         listener.Start();
         using var stop = new CancellationTokenSource();
-        var request = new RunCommand.RunRequest(_collector.GrpcEndpoint.ToString(), "grpc", 99, "2s", "node-1", [_workload.Id]);
+        var request = new RunOptions { OtlpEndpoint = _collector.GrpcEndpoint.ToString(), OtlpProtocol = "grpc", Frequency = 99, CollectInterval = "2s", Node = "node-1", Pids = [_workload.Id] };
         var running = Task.Run(() => RunCommand.Execute(request, _ => null, TextWriter.Null, TextWriter.Null, NullLoggerFactory.Instance, stop.Token), CancellationToken.None);
 
         Assert.True(await _collector.WaitForExportsAsync(1, TimeSpan.FromSeconds(60)), "no window arrived");

@@ -1,0 +1,10 @@
+using Ember.Agent.Sampling;
+using Ember.Agent.Session;
+
+namespace Ember.Agent.Hosting;
+
+/// <summary>What a command resolved for its profiling session.</summary>
+/// <param name="Sampler">What to sample and how often.</param>
+/// <param name="Session">When to drain, cut windows and stop.</param>
+/// <param name="HostName">Reported as host.name on every resource.</param>
+internal sealed record SessionSettings(CpuSamplerOptions Sampler, ProfilingSessionOptions Session, string HostName);

@@ -1,0 +1,157 @@
+using Ember.Agent.Processes;
+using Ember.Agent.Profiles;
+using Ember.Agent.Sampling;
+using Ember.Agent.Symbolization;
+using Ember.Agent.Telemetry;
+
+namespace Ember.Agent.Session;
+
+/// <summary>
+/// One profiling session, the pipeline both <c>run</c> and <c>record</c> use: sampler → process
+/// tracker (and the labels' filter) → symbolization → profile builder → output. It starts the
+/// sampler, drains it every <see cref="ProfilingSessionOptions.DrainInterval"/>, symbolizes what it
+/// drained at once (while the processes still exist), cuts a window every
+/// <see cref="ProfilingSessionOptions.Window"/> and then forgets exited processes; on stop (or after
+/// <see cref="ProfilingSessionOptions.Duration"/>) it stops the sampler and ships the last, partial window.
+/// </summary>
+/// <remarks>
+/// Deadlines are absolute times on the injected <see cref="TimeProvider"/>, so a late wake-up (or a
+/// test advancing a fake clock before the loop waits) drains and cuts as if it had woken on time.
+/// The session does not own its stages; the composition root disposes them.
+/// </remarks>
+public sealed class ProfilingSession(
+    ISampleSource sampler,
+    ProcessInfoReader processes,
+    StackSymbolizer symbolizer,
+    CpuProfileBuilder builder,
+    IProcessLabels? labels,
+    IWindowOutput output,
+    ProfilingSessionOptions options,
+    SamplingStatistics statistics,
+    TimeProvider time)
+{
+    /// <summary>Processes seen this window; null marks one the labels leave out.</summary>
+    private readonly Dictionary<int, ProcessInfo?> _windowProcesses = [];
+    private long _filteredSamples;
+
+    /// <summary>Samples until <paramref name="stop"/> or the session's duration, then ships the last window.</summary>
+    /// <exception cref="Ember.Bpf.BpfException">The sampler failed to start.</exception>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var windowStart = time.GetUtcNow();
+        var end = options.Duration is { } duration ? windowStart + duration : DateTimeOffset.MaxValue;
+        var nextDrain = windowStart + options.DrainInterval;
+        sampler.Start();
+        try
+        {
+            while (!stop.IsCancellationRequested && time.GetUtcNow() < end)
+            {
+                var windowEnd = options.Window is { } window ? windowStart + window : DateTimeOffset.MaxValue;
+                var wake = Earliest(nextDrain, windowEnd, end);
+                await WaitUntilAsync(wake, stop).ConfigureAwait(false);
+                if (stop.IsCancellationRequested)
+                {
+                    break; // the drain after stopping takes what is left
+                }
+
+                var counters = Drain();
+                var now = time.GetUtcNow();
+
+                // On schedule (a drain for the window's end keeps it), with one catch-up drain after a slow one.
+                if (now >= nextDrain)
+                {
+                    nextDrain = nextDrain + options.DrainInterval > now ? nextDrain + options.DrainInterval : now;
+                }
+                if (now >= windowEnd)
+                {
+                    windowStart = Cut(windowStart, now, counters);
+
+                    // A long-running agent keeps per-process state only for processes still alive.
+                    symbolizer.Prune(processes.ListLivePids());
+                    processes.Prune();
+                }
+            }
+        }
+        finally
+        {
+            sampler.Stop();
+        }
+
+        var last = Drain();
+        Cut(windowStart, time.GetUtcNow(), last);
+    }
+
+    /// <summary>Returns at <paramref name="wake"/> on the session's clock, or at once when stopped.</summary>
+    private async Task WaitUntilAsync(DateTimeOffset wake, CancellationToken stop)
+    {
+        var now = time.GetUtcNow();
+        if (wake <= now)
+        {
+            return;
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var delay = Task.Delay(wake - now, time, cancel.Token);
+
+        // The clock may have passed the wake time while the timer was set (a fake clock advanced by a
+        // test, a paused VM); that timer would count from the later time, so do not wait for it.
+        if (time.GetUtcNow() >= wake)
+        {
+            await cancel.CancelAsync().ConfigureAwait(false);
+        }
+
+        await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) =>
+        a < b ? (a < c ? a : c) : (b < c ? b : c);
+
+    private SamplerCounters Drain()
+    {
+        var batch = sampler.Drain();
+        statistics.Drained(batch);
+        foreach (var sample in batch.Samples)
+        {
+            if (ProcessOf(sample) is { } process)
+            {
+                builder.Add(process, symbolizer.Resolve(sample));
+            }
+            else
+            {
+                _filteredSamples += sample.Count;
+            }
+        }
+
+        return batch.Counters;
+    }
+
+    /// <summary>The sample's process, or null when the labels leave it out (decided once per window).</summary>
+    private ProcessInfo? ProcessOf(CpuSample sample)
+    {
+        if (!_windowProcesses.TryGetValue(sample.Pid, out var process))
+        {
+            process = processes.Get(sample.Pid, sample.ThreadName);
+            if (labels?.ShouldProfile(process) == false)
+            {
+                process = null;
+            }
+
+            _windowProcesses.Add(sample.Pid, process);
+        }
+
+        return process;
+    }
+
+    /// <summary>Builds the window, hands it to the output and returns the next window's start.</summary>
+    private DateTimeOffset Cut(DateTimeOffset start, DateTimeOffset end, SamplerCounters counters)
+    {
+        var samples = builder.SampleCount;
+        var unknown = builder.UnknownFrames;
+        statistics.WindowBuilt(_filteredSamples, unknown);
+        var data = builder.Build(start, end);
+        _filteredSamples = 0;
+        _windowProcesses.Clear();
+        output.Write(new ProfileWindow(data, samples, unknown, start, end, counters));
+        return end;
+    }
+}

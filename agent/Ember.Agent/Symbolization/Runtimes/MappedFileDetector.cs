@@ -1,0 +1,19 @@
+using Ember.Symbols.Processes;
+
+namespace Ember.Agent.Symbolization.Runtimes;
+
+/// <summary>Recognises a runtime by the file name of a file-backed mapping, such as libcoreclr.so.</summary>
+/// <param name="frameType">The runtime's <c>profile.frame.type</c>.</param>
+/// <param name="matchesFileName">Whether a mapped file's name (no directory) is one of the runtime's.</param>
+public sealed class MappedFileDetector(string frameType, Func<string, bool> matchesFileName) : IRuntimeDetector
+{
+    /// <inheritdoc />
+    public string FrameType { get; } = frameType;
+
+    /// <inheritdoc />
+    public bool IsLoadedIn(IReadOnlyList<ProcessMapping> mappings)
+    {
+        ArgumentNullException.ThrowIfNull(mappings);
+        return mappings.Any(m => m.Kind == MappingKind.File && matchesFileName(Path.GetFileName(m.Path)));
+    }
+}

@@ -1,0 +1,60 @@
+using Ember.Symbols.Processes;
+
+namespace Ember.Agent.Symbolization.Runtimes;
+
+/// <summary>
+/// The runtimes the agent recognises, and which one each process hosts: detected from its
+/// /proc/PID/maps when its first JIT frame is symbolized (the runtime is loaded by then), and
+/// remembered until the process is forgotten. Not thread-safe: one symbolization stage uses it.
+/// </summary>
+public sealed class RuntimeRegistry(IReadOnlyList<IRuntimeDetector> detectors, string procRoot = "/proc")
+{
+    /// <summary>The frame type of JIT code in a process that maps no known runtime.</summary>
+    public const string NativeFrameType = "native";
+
+    private readonly Dictionary<int, string> _jitFrameTypes = [];
+
+    /// <summary>
+    /// The runtimes whose JIT writes perf-PID.map files: .NET (libcoreclr.so), the JVM (libjvm.so),
+    /// CPython (libpython3.x, or a python3.x executable that links it statically) and Node.js
+    /// (its node executable, or libnode.so when embedded).
+    /// </summary>
+    public static IReadOnlyList<IRuntimeDetector> Known { get; } =
+    [
+        new MappedFileDetector("dotnet", name => name == "libcoreclr.so"),
+        new MappedFileDetector("jvm", name => name == "libjvm.so"),
+        new MappedFileDetector("cpython", name => name.StartsWith("libpython3", StringComparison.Ordinal) || name.StartsWith("python3", StringComparison.Ordinal)),
+        new MappedFileDetector("v8js", name => name is "node" or "nodejs" || name.StartsWith("libnode.so", StringComparison.Ordinal)),
+    ];
+
+    /// <summary>The first runtime loaded in <paramref name="mappings"/>, or null for none.</summary>
+    public IRuntimeDetector? Detect(IReadOnlyList<ProcessMapping> mappings) => detectors.FirstOrDefault(d => d.IsLoadedIn(mappings));
+
+    /// <summary>The <c>profile.frame.type</c> for JIT frames of <paramref name="pid"/>; "native" when no runtime is known or the process is gone.</summary>
+    public string JitFrameType(int pid)
+    {
+        if (!_jitFrameTypes.TryGetValue(pid, out var type))
+        {
+            type = Detect(ReadMappings(pid))?.FrameType ?? NativeFrameType;
+            _jitFrameTypes[pid] = type;
+        }
+
+        return type;
+    }
+
+    /// <summary>Forgets what was detected for an exited process.</summary>
+    public void Forget(int pid) => _jitFrameTypes.Remove(pid);
+
+    private IReadOnlyList<ProcessMapping> ReadMappings(int pid)
+    {
+        try
+        {
+            return ProcMapsParser.Read(pid, procRoot);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The process is gone or not ours to read: no runtime to name.
+            return [];
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Ember.Agent.Sampling;
+
+namespace Ember.Agent.Symbolization;
+
+/// <summary>
+/// The symbolization stage between drain and build: turns a drained sample's addresses into frames
+/// at drain time, while the process and its /proc/PID/maps still exist. Each address is resolved once
+/// per window; the caches start over when the window is cut (<see cref="Prune"/>), so they follow the
+/// live processes. Not thread-safe: the profiling session's loop is its only caller.
+/// </summary>
+public sealed class StackSymbolizer(IFrameResolver resolver)
+{
+    private readonly Dictionary<ulong, ResolvedFrame> _kernelFrames = [];
+    private readonly Dictionary<(int Pid, ulong Address), ResolvedFrame> _userFrames = [];
+
+    /// <summary>Symbolizes both stacks of <paramref name="sample"/>.</summary>
+    public ResolvedSample Resolve(CpuSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var kernel = new ResolvedFrame[sample.KernelStack.Count];
+        for (var i = 0; i < kernel.Length; i++)
+        {
+            var address = sample.KernelStack[i];
+            if (!_kernelFrames.TryGetValue(address, out var frame))
+            {
+                frame = resolver.ResolveKernel(address);
+                _kernelFrames.Add(address, frame);
+            }
+
+            kernel[i] = frame;
+        }
+
+        var user = new ResolvedFrame[sample.UserStack.Count];
+        for (var i = 0; i < user.Length; i++)
+        {
+            var key = (sample.Pid, sample.UserStack[i]);
+            if (!_userFrames.TryGetValue(key, out var frame))
+            {
+                frame = resolver.ResolveUser(sample.Pid, key.Item2);
+                _userFrames.Add(key, frame);
+            }
+
+            user[i] = frame;
+        }
+
+        return new ResolvedSample(sample.Pid, sample.ThreadName, kernel, user, sample.Count);
+    }
+
+    /// <summary>Starts the next window's caches and drops the resolver's state for exited processes.</summary>
+    public void Prune(IReadOnlySet<int> livePids)
+    {
+        _kernelFrames.Clear();
+        _userFrames.Clear();
+        resolver.Prune(livePids);
+    }
+}

@@ -1,0 +1,21 @@
+using Ember.Agent.Symbolization;
+
+namespace Ember.Agent.Tests.Session;
+
+/// <summary>Names every address <c>f_ADDRESS</c> (hex) and records what it was asked and which pids it was told are alive.</summary>
+internal sealed class FakeFrameResolver : IFrameResolver
+{
+    public List<(int Pid, ulong Address)> UserLookups { get; } = [];
+
+    public List<IReadOnlySet<int>> Prunes { get; } = [];
+
+    public ResolvedFrame ResolveUser(int pid, ulong address)
+    {
+        UserLookups.Add((pid, address));
+        return new ResolvedFrame(address, $"f_{address:x}", $"f_{address:x}", null, 0, "native", null);
+    }
+
+    public ResolvedFrame ResolveKernel(ulong address) => new(address, $"k_{address:x}", $"k_{address:x}", null, 0, "kernel", null);
+
+    public void Prune(IReadOnlySet<int> livePids) => Prunes.Add(livePids);
+}
