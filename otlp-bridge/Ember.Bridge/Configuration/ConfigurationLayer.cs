@@ -55,9 +55,10 @@ public sealed partial class ConfigurationLayer
         {
             throw new BridgeConfigurationException($"{source}: {ex.Message}", ex);
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or JsonException)
         {
-            var detail = ex.InnerException is JsonException json ? "not valid JSON: " + json.Message : ex.Message;
+            // The provider throws JsonException for broken JSON, FormatException (maybe around one) for the wrong shape.
+            var detail = (ex as JsonException ?? ex.InnerException as JsonException) is { } json ? "not valid JSON: " + json.Message : ex.Message;
             throw new BridgeConfigurationException($"{source}: {detail}", ex);
         }
 
