@@ -84,7 +84,7 @@ public static class BridgeConfiguration
             var path = ConfigurationPath.Combine(BridgeOptions.Key(nameof(BridgeOptions.Sinks)), result.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             var text = sink.Sink ?? throw new BridgeConfigurationException($"{where(path)} needs \"sink\": \"KIND:TARGET\"");
             var (kind, target) = SinkSpecifications.ParseKindAndTarget(text, where(ConfigurationPath.Combine(path, BridgeOptions.Key(nameof(sink.Sink)))));
-            result.Add(new SinkSpecification(kind, target, sink.Name ?? $"{kind}-{result.Count}", new Dictionary<string, string>(sink.Options, StringComparer.OrdinalIgnoreCase)));
+            result.Add(new SinkSpecification(kind, target, sink.Name ?? $"{kind}-{result.Count}", new Dictionary<string, string>(sink.Options)));
         }
 
         return result;
