@@ -5,9 +5,13 @@ namespace Ember.Bridge.Cli;
 /// <summary>The ember-bridge command tree. Parse errors exit with 2, as DESIGN.md requires.</summary>
 internal static class BridgeCommandLine
 {
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error);
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, ProcessEnvironment());
 
-    internal static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="environment">The variables serving reads <c>EMBER_BRIDGE_*</c> settings from; none when null.</param>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = new RootCommand(
             "ember-bridge: receive OTLP profiles (gRPC, HTTP) and Pyroscope pprof pushes (/ingest), spool them durably and "
@@ -15,7 +19,7 @@ internal static class BridgeCommandLine
         {
             ConvertCommand.Create(output, error),
         };
-        ServeCommand.Configure(root, output, error);
+        ServeCommand.Configure(root, output, error, environment ?? new Dictionary<string, string>());
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -32,4 +36,7 @@ internal static class BridgeCommandLine
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return result.InvokeAsync(invocation).GetAwaiter().GetResult();
     }
+
+    private static Dictionary<string, string> ProcessEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
 }

@@ -12,55 +12,20 @@ namespace Ember.Bridge.Cli;
 /// </summary>
 internal static class ServeCommand
 {
-    public static void Configure(RootCommand root, TextWriter output, TextWriter error)
+    public static void Configure(RootCommand root, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string> environment)
     {
-        var grpcListen = new Option<string?>("--grpc-listen") { Description = "OTLP/gRPC listener (HTTP/2), default 127.0.0.1:4317.", HelpName = "HOST:PORT" };
-        var httpListen = new Option<string?>("--http-listen") { Description = "OTLP/HTTP, /ingest, /healthz, /readyz and /metrics listener, default 127.0.0.1:4318.", HelpName = "HOST:PORT" };
-        var sinks = new Option<string[]>("--sink")
-        {
-            Description = "Where profiles go, repeatable: file:DIR, pyroscope:URL, parca:HOST:PORT, otlp:URL (default file:./profiles).",
-            HelpName = "KIND:TARGET",
-        };
-        var spool = new Option<string?>("--spool") { Description = "Directory of the per-sink durable queues, default ./spool.", HelpName = "DIR" };
-        var spoolMax = new Option<long?>("--spool-max-bytes") { Description = "Undelivered bytes per sink before receivers answer 429 / RESOURCE_EXHAUSTED (default 1 GiB).", HelpName = "BYTES" };
-        var config = new Option<string?>("--config") { Description = "JSON config file (listeners, limits, sinks with per-sink options); flags win.", HelpName = "FILE" };
-        var maxRequest = new Option<long?>("--max-request-bytes") { Description = "Largest request body as it arrives (default 16 MiB).", HelpName = "BYTES" };
-        var maxDecompressed = new Option<long?>("--max-decompressed-bytes") { Description = "Largest request body after gzip decompression (default 64 MiB).", HelpName = "BYTES" };
-        var authTokenFile = new Option<string?>("--auth-token-file") { Description = "Require 'Authorization: Bearer TOKEN' with the token in this file on every receiver.", HelpName = "FILE" };
-        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate for TLS on both listeners (with --tls-key).", HelpName = "FILE" };
-        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert.", HelpName = "FILE" };
-        foreach (var option in new Option[] { grpcListen, httpListen, sinks, spool, spoolMax, config, maxRequest, maxDecompressed, authTokenFile, tlsCert, tlsKey })
-        {
-            root.Options.Add(option);
-        }
-
-        root.SetAction((result, cancellation) => ServeAsync(
-            result.GetValue(config),
-            new BridgeFlags
-            {
-                GrpcListen = result.GetValue(grpcListen),
-                HttpListen = result.GetValue(httpListen),
-                Sinks = result.GetValue(sinks) ?? [],
-                Spool = result.GetValue(spool),
-                SpoolMaxBytes = result.GetValue(spoolMax),
-                MaxRequestBytes = result.GetValue(maxRequest),
-                MaxDecompressedBytes = result.GetValue(maxDecompressed),
-                AuthTokenFile = result.GetValue(authTokenFile),
-                TlsCert = result.GetValue(tlsCert),
-                TlsKey = result.GetValue(tlsKey),
-            },
-            output,
-            error,
-            cancellation));
+        var flags = new ServeFlags();
+        flags.AddTo(root);
+        root.SetAction((result, cancellation) => ServeAsync(flags.Read(result, environment), output, error, cancellation));
     }
 
-    private static async Task<int> ServeAsync(string? configFile, BridgeFlags flags, TextWriter output, TextWriter error, CancellationToken cancellation)
+    private static async Task<int> ServeAsync(ConfigurationSources sources, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(console => console.SingleLine = true));
         var sinks = new List<IProfileSink>();
         try
         {
-            var settings = flags.Resolve(configFile is null ? null : BridgeConfigFile.Load(configFile));
+            var settings = BridgeConfiguration.Load(sources);
             foreach (var specification in settings.Sinks)
             {
                 sinks.Add(SinkFactory.Create(specification, loggerFactory));

@@ -2,7 +2,7 @@ using Ember.Bridge.Sinks;
 
 namespace Ember.Bridge.Configuration;
 
-/// <summary>Everything the bridge runs with, resolved from the config file and the flags (flags win).</summary>
+/// <summary>Everything the bridge runs with; <see cref="BridgeConfiguration"/> resolves it from the configuration layers, and its initial values are the defaults.</summary>
 public sealed record BridgeSettings
 {
     /// <summary>64 MiB: OTLP's recommended limit on a request after decompression (proto v1.11).</summary>

@@ -9,21 +9,23 @@ public static class SinkSpecifications
     public static IReadOnlyList<string> Kinds { get; } = ["file", "pyroscope", "parca", "otlp"];
 
     /// <summary>Parses one <c>KIND:TARGET</c>.</summary>
+    /// <param name="text">The value.</param>
+    /// <param name="where">Where it was set, for messages: <c>--sink</c>, or a config key.</param>
     /// <exception cref="BridgeConfigurationException">No colon, an unknown kind, or an empty target.</exception>
-    public static (string Kind, string Target) ParseKindAndTarget(string text)
+    public static (string Kind, string Target) ParseKindAndTarget(string text, string where)
     {
         ArgumentNullException.ThrowIfNull(text);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         var kind = colon > 0 ? text[..colon].ToLowerInvariant() : text;
         if (colon <= 0 || !Kinds.Contains(kind))
         {
-            throw new BridgeConfigurationException($"--sink '{text}' is not KIND:TARGET with KIND one of {string.Join('|', Kinds)} (for example file:./profiles)");
+            throw new BridgeConfigurationException($"{where} '{text}' is not KIND:TARGET with KIND one of {string.Join('|', Kinds)} (for example file:./profiles)");
         }
 
         var target = text[(colon + 1)..];
         if (target.Length == 0)
         {
-            throw new BridgeConfigurationException($"--sink '{text}' has no target after '{kind}:'");
+            throw new BridgeConfigurationException($"{where} '{text}' has no target after '{kind}:'");
         }
 
         return (kind, target);

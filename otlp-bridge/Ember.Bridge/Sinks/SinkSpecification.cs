@@ -11,6 +11,6 @@ namespace Ember.Bridge.Sinks;
 /// <param name="Options">Kind-specific options (keys documented by each sink); empty when none.</param>
 public sealed record SinkSpecification(string Kind, string Target, string Name, IReadOnlyDictionary<string, string> Options)
 {
-    /// <summary>The option's value, or null when it is not set.</summary>
-    public string? Option(string key) => Options.TryGetValue(key, out var value) ? value : null;
+    /// <summary>The option's value, or null when it is not set. Keys are case-insensitive, like configuration keys, whatever the dictionary's comparer.</summary>
+    public string? Option(string key) => Options.FirstOrDefault(option => option.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value;
 }

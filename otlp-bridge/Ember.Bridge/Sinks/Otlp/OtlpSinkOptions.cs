@@ -4,34 +4,24 @@ using Ember.Otlp;
 namespace Ember.Bridge.Sinks.Otlp;
 
 /// <summary>
-/// The OTLP sink's settings. Options: <c>protocol</c> (<c>grpc</c> | <c>http/protobuf</c>),
-/// <c>compression</c> (<c>gzip</c> | <c>none</c>), <c>headers</c> (<c>k=v,k2=v2</c>), <c>timeout</c>
-/// (seconds), <c>ca-file</c>, and <c>username</c>/<c>password</c>/<c>password-file</c> or
-/// <c>bearer-token-file</c>. For <c>http/protobuf</c>, a target without a path gets
+/// The OTLP sink's settings: the <see cref="SinkOptions"/> common to all sinks, plus <c>protocol</c>
+/// (<c>grpc</c> | <c>http/protobuf</c>), <c>compression</c> (<c>gzip</c> | <c>none</c>) and
+/// <c>headers</c> (<c>k=v,k2=v2</c>). For <c>http/protobuf</c>, a target without a path gets
 /// <c>/v1development/profiles</c> appended; a target with a path is used as is.
 /// </summary>
-public sealed class OtlpSinkOptions
+public sealed record OtlpSinkOptions : SinkOptions
 {
     /// <summary>The OTLP/HTTP profiles path.</summary>
     public const string HttpProfilesPath = OtlpHttpExporter.ProfilesPath;
 
-    private static readonly string[] Keys = ["protocol", "compression", "headers", "timeout", .. SinkTls.OptionKeys, .. SinkAuthentication.OptionKeys];
-
-    private OtlpSinkOptions(string name, Uri endpoint, OtlpProtocol protocol, bool gzip, IReadOnlyList<KeyValuePair<string, string>> headers,
-        TimeSpan timeout, SinkTls tls, SinkAuthentication? authentication)
+    private OtlpSinkOptions(SinkOptionReader reader, Uri endpoint, OtlpProtocol protocol, bool gzip, IReadOnlyList<KeyValuePair<string, string>> headers)
+        : base(reader)
     {
-        Name = name;
         Endpoint = endpoint;
         Protocol = protocol;
         Gzip = gzip;
         Headers = headers;
-        Timeout = timeout;
-        Tls = tls;
-        Authentication = authentication;
     }
-
-    /// <summary>The sink's name.</summary>
-    public string Name { get; }
 
     /// <summary>gRPC base address, or the full OTLP/HTTP URL.</summary>
     public Uri Endpoint { get; }
@@ -45,21 +35,12 @@ public sealed class OtlpSinkOptions
     /// <summary>Extra headers or metadata; values may be secrets.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; }
 
-    /// <summary>Deadline of one attempt (default 10 s).</summary>
-    public TimeSpan Timeout { get; }
-
-    /// <summary>Outbound TLS policy (owned by the sink).</summary>
-    public SinkTls Tls { get; }
-
-    /// <summary>Credentials, if configured.</summary>
-    public SinkAuthentication? Authentication { get; }
-
     /// <summary>Reads and checks the specification.</summary>
     /// <exception cref="SinkConfigurationException">The target or an option is invalid.</exception>
     public static OtlpSinkOptions Parse(SinkSpecification specification)
     {
         ArgumentNullException.ThrowIfNull(specification);
-        var reader = new SinkOptionReader(specification, Keys);
+        var reader = Reader(specification, "protocol", "compression", "headers");
         var url = SinkTargets.HttpUrl(specification);
         var protocol = reader.Choice("protocol", "grpc", "grpc", "http/protobuf") == "grpc" ? OtlpProtocol.Grpc : OtlpProtocol.HttpProtobuf;
         if (protocol == OtlpProtocol.HttpProtobuf && url.AbsolutePath == "/")
@@ -83,9 +64,7 @@ public sealed class OtlpSinkOptions
             throw reader.Invalid("headers", $"header {bad + 1}: gRPC metadata names are letters, digits, '-', '_' and '.', without a -bin suffix");
         }
 
-        var timeout = reader.Seconds("timeout", TimeSpan.FromSeconds(10));
-        var authentication = SinkAuthentication.Read(reader);
-        return new OtlpSinkOptions(specification.Name, url, protocol, gzip, headers, timeout, SinkTls.Read(reader), authentication);
+        return new OtlpSinkOptions(reader, url, protocol, gzip, headers);
     }
 
     /// <summary>ASCII metadata keys gRPC accepts (binary <c>-bin</c> keys would need base64 values).</summary>

@@ -4,7 +4,8 @@ namespace Ember.Bridge.Sinks.Shared;
 
 /// <summary>
 /// Reads and checks one sink's options: unknown keys are rejected (a typo must not silently turn
-/// authentication off), values are parsed with errors naming the key.
+/// authentication off), values are parsed with errors naming the key. Keys are case-insensitive,
+/// like every configuration key (an environment variable spells them in capitals).
 /// </summary>
 public sealed class SinkOptionReader
 {
@@ -19,7 +20,7 @@ public sealed class SinkOptionReader
         _specification = specification;
         foreach (var key in specification.Options.Keys)
         {
-            if (!knownKeys.Contains(key))
+            if (!knownKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
                 throw Invalid(key, $"unknown option; {specification.Kind} sinks accept {string.Join(", ", knownKeys.Order(StringComparer.Ordinal))}");
             }
