@@ -4,6 +4,7 @@ using Ember.Bridge.Configuration;
 using Ember.Bridge.Delivery;
 using Ember.Bridge.Intake;
 using Ember.Bridge.Receivers;
+using Ember.Bridge.Receiving;
 using Ember.Bridge.Sinks;
 using Ember.Bridge.Telemetry;
 using Grpc.AspNetCore.Server.Model;
@@ -101,8 +102,8 @@ public sealed class BridgeHost : IAsyncDisposable
         });
         services.AddSingleton<ProfileIntake>();
         services.AddSingleton(new Ember.Otlp.ExportBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, TimeProvider.System));
-        services.AddSingleton(sp => new ReceiverContext(
-            sp.GetRequiredService<ProfileIntake>(), authenticator, sp.GetRequiredService<BridgeMetrics>(), settings.MaxRequestBytes, settings.MaxDecompressedBytes));
+        services.AddSingleton(new ReceiveLimits(settings.MaxRequestBytes, settings.MaxDecompressedBytes));
+        services.AddSingleton<ReceivePipeline>();
         services.AddSingleton<OtlpHttpReceiver>();
         services.AddSingleton<IngestReceiver>();
         services.AddHostedService<DeliveryService>();

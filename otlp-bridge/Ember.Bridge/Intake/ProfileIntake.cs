@@ -72,7 +72,7 @@ internal sealed class ProfileIntake
         return new IntakeResult(accepted, rejected, rejected == 0 ? string.Empty : Describe(rejected, errors));
     }
 
-    /// <summary>Splits a request into its valid profiles and the errors of the others.</summary>
+    /// <summary>Splits a request into its valid profiles and the errors of the others, each profile validated where it sits.</summary>
     private static (ProfilesData Valid, List<ValidationError> Errors, int Rejected) Partition(ProfilesData data)
     {
         var valid = new ProfilesData();
@@ -88,16 +88,16 @@ internal sealed class ProfileIntake
                 var keptScope = new ScopeProfiles { Scope = scope.Scope, SchemaUrl = scope.SchemaUrl };
                 for (var p = 0; p < scope.Profiles.Count; p++)
                 {
-                    var problems = OtlpValidator.Validate(Single(resource, scope, scope.Profiles[p]));
+                    var problems = OtlpValidator.ValidateProfile(data, r, s, p);
                     if (problems.Count == 0)
                     {
                         keptScope.Profiles.Add(scope.Profiles[p]);
-                        continue;
                     }
-
-                    rejected++;
-                    var prefix = string.Create(CultureInfo.InvariantCulture, $"resourceProfiles[{r}].scopeProfiles[{s}].profiles[{p}]");
-                    errors.AddRange(problems.Select(e => e with { Path = Relocate(e.Path, prefix, r, s) }));
+                    else
+                    {
+                        rejected++;
+                        errors.AddRange(problems);
+                    }
                 }
 
                 if (keptScope.Profiles.Count > 0)
@@ -113,38 +113,6 @@ internal sealed class ProfileIntake
         }
 
         return (valid, errors, rejected);
-    }
-
-    private static ProfilesData Single(ResourceProfiles resource, ScopeProfiles scope, Profile profile)
-    {
-        var single = new ScopeProfiles { Scope = scope.Scope, SchemaUrl = scope.SchemaUrl };
-        single.Profiles.Add(profile);
-        var wrapper = new ResourceProfiles { Resource = resource.Resource, SchemaUrl = resource.SchemaUrl };
-        wrapper.ScopeProfiles.Add(single);
-        var data = new ProfilesData();
-        data.ResourceProfiles.Add(wrapper);
-        return data;
-    }
-
-    /// <summary>Turns the path inside the one-profile wrapper back into the path inside the request.</summary>
-    private static string Relocate(string path, string profilePrefix, int r, int s)
-    {
-        const string WrappedProfile = "resourceProfiles[0].scopeProfiles[0].profiles[0]";
-        const string WrappedScope = "resourceProfiles[0].scopeProfiles[0]";
-        const string WrappedResource = "resourceProfiles[0]";
-        if (path.StartsWith(WrappedProfile, StringComparison.Ordinal))
-        {
-            return profilePrefix + path[WrappedProfile.Length..];
-        }
-
-        if (path.StartsWith(WrappedScope, StringComparison.Ordinal))
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"resourceProfiles[{r}].scopeProfiles[{s}]") + path[WrappedScope.Length..];
-        }
-
-        return path.StartsWith(WrappedResource, StringComparison.Ordinal)
-            ? string.Create(CultureInfo.InvariantCulture, $"resourceProfiles[{r}]") + path[WrappedResource.Length..]
-            : path;
     }
 
     private static string Describe(int rejected, List<ValidationError> errors)

@@ -1,20 +1,21 @@
+using System.Diagnostics;
 using System.Globalization;
-using Ember.Bridge.Spooling;
-using Ember.Profiles;
+using Ember.Bridge.Receiving;
 using Ember.Profiles.Otlp;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace Ember.Bridge.Receivers;
 
 /// <summary>
 /// OTLP/gRPC <c>opentelemetry.proto.collector.profiles.v1development.ProfilesService/Export</c>.
 /// Grpc.AspNetCore does the HTTP/2 framing, grpc-encoding gzip and the size limit
-/// (RESOURCE_EXHAUSTED); the message stays bytes until <see cref="OtlpCodec"/> decodes it here, so a
-/// malformed one becomes INVALID_ARGUMENT naming the problem (decision 4: no generated types).
+/// (RESOURCE_EXHAUSTED); the message stays bytes until <see cref="OtlpCodec"/> decodes it in the
+/// <see cref="ReceivePipeline"/>, so a malformed one becomes INVALID_ARGUMENT naming the problem
+/// (decision 4: no generated types). Refusals are RpcExceptions with the gRPC status; a full spool
+/// adds <c>grpc-retry-pushback-ms</c>.
 /// </summary>
-internal sealed partial class OtlpGrpcReceiver(ReceiverContext context, ILogger<OtlpGrpcReceiver> logger)
+internal sealed class OtlpGrpcReceiver(ReceivePipeline pipeline)
 {
     /// <summary>The unary Export method with pass-through marshallers.</summary>
     public static readonly Method<byte[], byte[]> ExportMethod = new(
@@ -25,48 +26,28 @@ internal sealed partial class OtlpGrpcReceiver(ReceiverContext context, ILogger<
         Marshallers.Create(bytes => bytes, bytes => bytes));
 
     /// <summary>Handles one Export call.</summary>
-    public Task<byte[]> ExportAsync(byte[] request, ServerCallContext call)
+    /// <exception cref="RpcException">Any refusal, with its gRPC status.</exception>
+    public async Task<byte[]> ExportAsync(byte[] request, ServerCallContext call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (!context.Authenticator.IsAuthorized(call.RequestHeaders.GetValue("authorization")))
-        {
-            context.Metrics.Rejected(ReceiverNames.OtlpGrpc, "unauthenticated", 1);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "missing or wrong bearer token"));
-        }
-
-        ProfilesData data;
-        try
-        {
-            data = OtlpCodec.Decode(request, context.ReadLimits);
-        }
-        catch (ProfileFormatException ex)
-        {
-            context.Metrics.Rejected(ReceiverNames.OtlpGrpc, "malformed", 1);
-            LogMalformed(logger, ReceiverNames.OtlpGrpc, ex.Message);
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "malformed ExportProfilesServiceRequest: " + ex.Message));
-        }
-
-        try
-        {
-            return Task.FromResult(ExportResponseEncoder.Protobuf(context.Intake.Accept(data, ReceiverNames.OtlpGrpc)));
-        }
-        catch (SpoolFullException ex)
-        {
-            var trailers = new Metadata { { "grpc-retry-pushback-ms", ((long)ex.RetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) } };
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, ex.Message), trailers);
-        }
-        catch (IOException ex)
-        {
-            LogSpoolWriteFailed(logger, ex);
-            throw new RpcException(new Status(StatusCode.Unavailable, "the bridge could not store the profiles: " + ex.Message));
-        }
+        var outcome = await pipeline.RunAsync(
+            new ReceiveRequest(ReceiverNames.OtlpGrpc, call.RequestHeaders.GetValue("authorization"), RequestBody.FromBytes(request), null, () => OtlpPayloadDecoder.Protobuf),
+            call.CancellationToken).ConfigureAwait(false);
+        return Answer(outcome);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Receiver}: malformed request refused: {Reason}")]
-    internal static partial void LogMalformed(ILogger logger, string receiver, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "writing to a spool failed; the request was refused")]
-    internal static partial void LogSpoolWriteFailed(ILogger logger, Exception exception);
+    private static byte[] Answer(ReceiveOutcome outcome) => outcome switch
+    {
+        ReceiveOutcome.Accepted accepted => ExportResponseEncoder.Protobuf(accepted.Result),
+        ReceiveOutcome.Unauthenticated => throw new RpcException(new Status(StatusCode.Unauthenticated, ReceiveOutcome.Unauthenticated.Message)),
+        ReceiveOutcome.Malformed malformed => throw new RpcException(new Status(StatusCode.InvalidArgument, "malformed ExportProfilesServiceRequest: " + malformed.Reason)),
+        ReceiveOutcome.PayloadTooLarge tooLarge => throw new RpcException(new Status(StatusCode.ResourceExhausted, tooLarge.Message)),
+        ReceiveOutcome.SpoolFull full => throw new RpcException(
+            new Status(StatusCode.ResourceExhausted, full.Message),
+            new Metadata { { "grpc-retry-pushback-ms", ((long)full.RetryAfter.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) } }),
+        ReceiveOutcome.StorageFailed failed => throw new RpcException(new Status(StatusCode.Unavailable, "the bridge could not store the profiles: " + failed.Reason)),
+        _ => throw new UnreachableException($"gRPC has one decoder and no media types, so no {outcome.GetType().Name}"),
+    };
 }
 
 /// <summary>Registers <see cref="OtlpGrpcReceiver.ExportMethod"/> with Grpc.AspNetCore without generated code.</summary>

@@ -27,6 +27,20 @@ public static class OtlpValidator
         return new Checker().Run(data);
     }
 
+    /// <summary>
+    /// Every violation that makes one profile of <paramref name="data"/> invalid, checked where it sits:
+    /// the rules of <see cref="Validate"/> for the profile and for the resource and scope that carry it,
+    /// with paths into <paramref name="data"/> as the client sent it. Stacks, locations, mappings and
+    /// functions the profile shares with others are checked for it again, so each profile stands or
+    /// falls on its own (OTLP partial success).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index does not name a profile of <paramref name="data"/>.</exception>
+    public static IReadOnlyList<ValidationError> ValidateProfile(ProfilesData data, int resourceIndex, int scopeIndex, int profileIndex)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new Checker().RunOne(data, resourceIndex, scopeIndex, profileIndex);
+    }
+
     /// <summary>How a sample records its observations.</summary>
     private enum Shape
     {
@@ -49,22 +63,36 @@ public static class OtlpValidator
             for (var r = 0; r < data.ResourceProfiles.Count; r++)
             {
                 var resource = data.ResourceProfiles[r];
-                var resourcePath = Indexed("resourceProfiles", r);
-                CheckUniqueKeys(resource.Resource.Attributes, resourcePath + ".resource.attributes");
+                CheckUniqueKeys(resource.Resource.Attributes, ResourcePath(r) + ".resource.attributes");
                 for (var s = 0; s < resource.ScopeProfiles.Count; s++)
                 {
                     var scope = resource.ScopeProfiles[s];
-                    var scopePath = Indexed(resourcePath + ".scopeProfiles", s);
-                    CheckUniqueKeys(scope.Scope.Attributes, scopePath + ".scope.attributes");
+                    CheckUniqueKeys(scope.Scope.Attributes, ScopePath(r, s) + ".scope.attributes");
                     for (var p = 0; p < scope.Profiles.Count; p++)
                     {
-                        CheckProfile(scope.Profiles[p], Indexed(scopePath + ".profiles", p));
+                        CheckProfile(scope.Profiles[p], ProfilePath(r, s, p));
                     }
                 }
             }
 
             return _errors;
         }
+
+        public List<ValidationError> RunOne(ProfilesData data, int r, int s, int p)
+        {
+            var resource = data.ResourceProfiles[r];
+            var scope = resource.ScopeProfiles[s];
+            CheckUniqueKeys(resource.Resource.Attributes, ResourcePath(r) + ".resource.attributes");
+            CheckUniqueKeys(scope.Scope.Attributes, ScopePath(r, s) + ".scope.attributes");
+            CheckProfile(scope.Profiles[p], ProfilePath(r, s, p));
+            return _errors;
+        }
+
+        private static string ResourcePath(int r) => Indexed("resourceProfiles", r);
+
+        private static string ScopePath(int r, int s) => Indexed(ResourcePath(r) + ".scopeProfiles", s);
+
+        private static string ProfilePath(int r, int s, int p) => Indexed(ScopePath(r, s) + ".profiles", p);
 
         private void Report(string path, string message) => _errors.Add(new ValidationError(path, message));
 

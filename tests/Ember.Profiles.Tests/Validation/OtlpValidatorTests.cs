@@ -190,6 +190,44 @@ public class OtlpValidatorTests
     }
 
     [Fact]
+    public void One_profile_is_validated_where_it_sits_with_its_resource_and_scope()
+    {
+        var profile = OnCpu();
+        profile.Samples[1].TimestampsUnixNano.Clear();
+        var data = Place(profile);
+        data.ResourceProfiles[1].Resource.Attributes.Add(new KeyValue("service.name", AnyValue.String("other")));
+
+        Assert.Equal(
+            ["resourceProfiles[1].resource.attributes[1]", $"{Target}.samples[1]"],
+            OtlpValidator.ValidateProfile(data, 1, 1, 2).Select(e => e.Path));
+        Assert.Equal(["resourceProfiles[1].resource.attributes[1]"], OtlpValidator.ValidateProfile(data, 1, 0, 0).Select(e => e.Path));
+        Assert.Empty(OtlpValidator.ValidateProfile(data, 0, 0, 0));
+    }
+
+    [Fact]
+    public void A_location_shared_by_two_profiles_is_reported_for_each_when_validated_one_by_one()
+    {
+        var broken = OnCpu();
+        broken.Samples[0].Stack.Locations[0].Lines[0].Function = new O.Function();
+        var neighbour = OnCpu();
+        neighbour.Samples[0].Stack.Locations[0] = broken.Samples[0].Stack.Locations[0];
+        var data = Place(broken);
+        data.ResourceProfiles[1].ScopeProfiles[1].Profiles[1] = neighbour;
+
+        Assert.Equal(
+            ["resourceProfiles[1].scopeProfiles[1].profiles[1].samples[0].stack.locations[0].lines[0].function"],
+            OtlpValidator.ValidateProfile(data, 1, 1, 1).Select(e => e.Path));
+        Assert.Equal([$"{Target}.samples[0].stack.locations[0].lines[0].function"], OtlpValidator.ValidateProfile(data, 1, 1, 2).Select(e => e.Path));
+        Assert.Single(OtlpValidator.Validate(data)); // the whole request reports the shared location once
+    }
+
+    [Fact]
+    public void Validating_one_profile_needs_indices_that_name_one()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => OtlpValidator.ValidateProfile(Place(OnCpu()), 1, 1, 3));
+    }
+
+    [Fact]
     public void A_link_needs_a_16_byte_trace_id()
     {
         var profile = OnCpu();

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Ember.Bridge.Configuration;
 
-namespace Ember.Bridge.Receivers;
+namespace Ember.Bridge.Receiving;
 
 /// <summary>
 /// Checks <c>Authorization: Bearer TOKEN</c> against the token from <c>--auth-token-file</c>. Both

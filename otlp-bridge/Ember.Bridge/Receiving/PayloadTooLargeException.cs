@@ -1,4 +1,4 @@
-namespace Ember.Bridge.Receivers;
+namespace Ember.Bridge.Receiving;
 
 /// <summary>A request body, or what it decompresses to, is over the configured limit (413 / RESOURCE_EXHAUSTED).</summary>
 public sealed class PayloadTooLargeException : Exception
