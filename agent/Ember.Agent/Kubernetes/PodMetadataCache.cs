@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ember.Agent.Processes;
+using Ember.Profiles.Otlp;
 using Microsoft.Extensions.Logging;
 
 namespace Ember.Agent.Kubernetes;
@@ -14,6 +15,7 @@ public sealed class PodMetadataCache : IDisposable
     private readonly PodApiClient _api;
     private readonly ILogger _logger;
     private readonly ListWatchRetry _retry;
+    private readonly TimeProvider _time;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     // Owned by the list/watch loop only; every change republishes _index.
     private readonly Dictionary<string, PodJson> _pods = new(StringComparer.Ordinal);
@@ -24,7 +26,8 @@ public sealed class PodMetadataCache : IDisposable
     /// <param name="nodeName">This node (see <see cref="Kubernetes.NodeName.Resolve"/>).</param>
     /// <param name="logger">Where list/watch progress and failures go.</param>
     /// <param name="retry">Retry delays; <see cref="ListWatchRetry.Default"/> when null.</param>
-    public PodMetadataCache(KubernetesConnection connection, string nodeName, ILogger logger, ListWatchRetry? retry = null)
+    /// <param name="time">The clock retry delays run on; the system clock when null.</param>
+    public PodMetadataCache(KubernetesConnection connection, string nodeName, ILogger logger, ListWatchRetry? retry = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentException.ThrowIfNullOrWhiteSpace(nodeName);
@@ -32,6 +35,7 @@ public sealed class PodMetadataCache : IDisposable
         NodeName = nodeName;
         _logger = logger;
         _retry = retry ?? ListWatchRetry.Default;
+        _time = time ?? TimeProvider.System;
         _api = new PodApiClient(connection, nodeName);
     }
 
@@ -73,7 +77,7 @@ public sealed class PodMetadataCache : IDisposable
                 }
 
                 // A stream that closes at once with nothing in it must not become a busy loop.
-                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay = _retry.Next(delay);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,7 +94,7 @@ public sealed class PodMetadataCache : IDisposable
                 KubernetesLog.ListWatchFailed(_logger, e, delay);
                 try
                 {
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -113,15 +117,15 @@ public sealed class PodMetadataCache : IDisposable
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> ResourceAttributes(ContainerIdentity? container)
     {
-        var attributes = new List<KeyValuePair<string, string>>(5) { new("k8s.node.name", NodeName) };
+        var attributes = new List<KeyValuePair<string, string>>(5) { new(SemanticConventions.K8sNodeName, NodeName) };
         if (Find(container) is { } found)
         {
-            attributes.Add(new("k8s.namespace.name", found.Pod.Namespace));
-            attributes.Add(new("k8s.pod.name", found.Pod.Name));
-            attributes.Add(new("k8s.pod.uid", found.Pod.Uid));
+            attributes.Add(new(SemanticConventions.K8sNamespaceName, found.Pod.Namespace));
+            attributes.Add(new(SemanticConventions.K8sPodName, found.Pod.Name));
+            attributes.Add(new(SemanticConventions.K8sPodUid, found.Pod.Uid));
             if (found.ContainerName is { } name)
             {
-                attributes.Add(new("k8s.container.name", name));
+                attributes.Add(new(SemanticConventions.K8sContainerName, name));
             }
         }
 

@@ -43,7 +43,7 @@ public sealed class CpuProfileBuilder(int frequencyHz, string hostName, IProcess
         if (!profile.Samples.TryGetValue(key, out var merged))
         {
             merged = new Sample { Stack = BuildStack(profile, sample) };
-            merged.Attributes.Add(KeyValueAndUnit.String("thread.name", sample.ThreadName));
+            merged.Attributes.Add(KeyValueAndUnit.String(SemanticConventions.ThreadName, sample.ThreadName));
             merged.Values.Add(0);
             profile.Samples.Add(key, merged);
         }
@@ -88,21 +88,21 @@ public sealed class CpuProfileBuilder(int frequencyHz, string hostName, IProcess
     private Resource ResourceOf(ProcessInfo info)
     {
         var resource = new Resource();
-        resource.Attributes.Add(new KeyValue("host.name", AnyValue.String(hostName)));
-        resource.Attributes.Add(new KeyValue("process.pid", AnyValue.Int(info.Pid)));
-        resource.Attributes.Add(new KeyValue("process.executable.name", AnyValue.String(info.Name)));
+        resource.Attributes.Add(new KeyValue(SemanticConventions.HostName, AnyValue.String(hostName)));
+        resource.Attributes.Add(new KeyValue(SemanticConventions.ProcessPid, AnyValue.Int(info.Pid)));
+        resource.Attributes.Add(new KeyValue(SemanticConventions.ProcessExecutableName, AnyValue.String(info.Name)));
         if (info.ExecutablePath is { } path)
         {
-            resource.Attributes.Add(new KeyValue("process.executable.path", AnyValue.String(path)));
+            resource.Attributes.Add(new KeyValue(SemanticConventions.ProcessExecutablePath, AnyValue.String(path)));
         }
 
         var extra = labels?.ResourceAttributes(info) ?? [];
         if (info.Container is { } container)
         {
-            resource.Attributes.Add(new KeyValue("container.id", AnyValue.String(container.ContainerId)));
-            if (container.PodUid is { } podUid && !extra.Any(a => a.Key == "k8s.pod.uid"))
+            resource.Attributes.Add(new KeyValue(SemanticConventions.ContainerId, AnyValue.String(container.ContainerId)));
+            if (container.PodUid is { } podUid && !extra.Any(a => a.Key == SemanticConventions.K8sPodUid))
             {
-                resource.Attributes.Add(new KeyValue("k8s.pod.uid", AnyValue.String(podUid)));
+                resource.Attributes.Add(new KeyValue(SemanticConventions.K8sPodUid, AnyValue.String(podUid)));
             }
         }
 
@@ -145,7 +145,7 @@ public sealed class CpuProfileBuilder(int frequencyHz, string hostName, IProcess
     private Location ToLocation(ResolvedFrame frame)
     {
         var location = new Location { Address = frame.Address, Mapping = frame.Mapping is { } m ? MappingOf(m) : null };
-        location.Attributes.Add(KeyValueAndUnit.String("profile.frame.type", frame.FrameType));
+        location.Attributes.Add(KeyValueAndUnit.String(SemanticConventions.ProfileFrameType, frame.FrameType));
         if (frame.FunctionName is null && frame.SystemName is null)
         {
             UnknownFrames++;
@@ -176,9 +176,9 @@ public sealed class CpuProfileBuilder(int frequencyHz, string hostName, IProcess
         }
 
         mapping = new Mapping { MemoryStart = resolved.Start, MemoryLimit = resolved.Limit, FileOffset = resolved.FileOffset, FileName = resolved.Path };
-        AddBuildId(mapping, "process.executable.build_id.gnu", resolved.GnuBuildId);
-        AddBuildId(mapping, "process.executable.build_id.go", resolved.GoBuildId);
-        AddBuildId(mapping, "process.executable.build_id.htlhash", resolved.HtlHash);
+        AddBuildId(mapping, SemanticConventions.ProcessExecutableBuildIdGnu, resolved.GnuBuildId);
+        AddBuildId(mapping, SemanticConventions.ProcessExecutableBuildIdGo, resolved.GoBuildId);
+        AddBuildId(mapping, SemanticConventions.ProcessExecutableBuildIdHtlhash, resolved.HtlHash);
         _mappings.Add(resolved, mapping);
         return mapping;
     }

@@ -52,10 +52,11 @@ public sealed class BridgeHost : IAsyncDisposable
     /// <param name="settings">Resolved settings.</param>
     /// <param name="sinks">The sinks, one spool each (named after <see cref="IProfileSink.Name"/>).</param>
     /// <param name="configureLogging">Logging setup; console logging when null.</param>
+    /// <param name="time">The clock retry waits run on; the system clock when null (tests pass a fake one).</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <exception cref="BridgeConfigurationException">Unreadable token, certificate or spool.</exception>
     /// <exception cref="IOException">A listener cannot bind (address in use).</exception>
-    public static async Task<BridgeHost> StartAsync(BridgeSettings settings, IReadOnlyList<IProfileSink> sinks, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    public static async Task<BridgeHost> StartAsync(BridgeSettings settings, IReadOnlyList<IProfileSink> sinks, Action<ILoggingBuilder>? configureLogging = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(sinks);
@@ -101,7 +102,7 @@ public sealed class BridgeHost : IAsyncDisposable
             return new BridgeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), () => pipelines.Select(p => (p.Sink.Name, p.Spool.PendingBytes)));
         });
         services.AddSingleton<ProfileIntake>();
-        services.AddSingleton(new Ember.Otlp.ExportBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, TimeProvider.System));
+        services.AddSingleton(new Ember.Otlp.ExportBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, time ?? TimeProvider.System));
         services.AddSingleton(new ReceiveLimits(settings.MaxRequestBytes, settings.MaxDecompressedBytes));
         services.AddSingleton<ReceivePipeline>();
         services.AddSingleton<OtlpHttpReceiver>();

@@ -65,7 +65,7 @@ internal sealed class IngestDecoder : IPayloadDecoder
         }
 
         var options = new PprofToOtlpOptions { ScopeName = "pyroscope-ingest" };
-        options.ResourceAttributes.Add(new KeyValue("service.name", AnyValue.String(_name.ServiceName)));
+        options.ResourceAttributes.Add(new KeyValue(SemanticConventions.ServiceName, AnyValue.String(_name.ServiceName)));
         foreach (var (key, value) in _name.Labels.Where(l => l.Key != "service_name" && !l.Key.StartsWith("__", StringComparison.Ordinal)))
         {
             options.ResourceAttributes.Add(new KeyValue(key, AnyValue.String(value)));

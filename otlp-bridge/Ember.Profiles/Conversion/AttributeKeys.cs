@@ -1,15 +1,16 @@
 namespace Ember.Profiles.Conversion;
 
 /// <summary>
-/// Attribute keys the converters read and write: the semantic-convention build-id keys and the
+/// Attribute keys the converters read and write: the semantic-convention build-id keys (from
+/// <see cref="Otlp.SemanticConventions"/>) and the
 /// pprof compatibility attributes (semconv registry "pprof", v1.40), plus the pprof label keys
 /// that carry a span context.
 /// </summary>
 internal static class AttributeKeys
 {
-    public const string BuildIdGnu = "process.executable.build_id.gnu";
-    public const string BuildIdGo = "process.executable.build_id.go";
-    public const string BuildIdHtlhash = "process.executable.build_id.htlhash";
+    public const string BuildIdGnu = Otlp.SemanticConventions.ProcessExecutableBuildIdGnu;
+    public const string BuildIdGo = Otlp.SemanticConventions.ProcessExecutableBuildIdGo;
+    public const string BuildIdHtlhash = Otlp.SemanticConventions.ProcessExecutableBuildIdHtlhash;
 
     public const string MappingHasFunctions = "pprof.mapping.has_functions";
     public const string MappingHasFilenames = "pprof.mapping.has_filenames";

@@ -1,5 +1,6 @@
 using Ember.Agent.Kubernetes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ember.Agent.Tests.Kubernetes;
 
@@ -37,7 +38,7 @@ internal sealed class PodCacheHarness : IAsyncDisposable
             new KubernetesConnection(api.Address, token: FakeKubernetesApi.Token),
             Node,
             NullLogger.Instance,
-            new ListWatchRetry(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(200)));
+            new ListWatchRetry(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)));
         var harness = new PodCacheHarness(api, cache);
         await cache.Synced.WaitAsync(Deadline);
         return harness;
@@ -50,7 +51,19 @@ internal sealed class PodCacheHarness : IAsyncDisposable
         while (!condition())
         {
             Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(10);
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    /// <summary>Advances <paramref name="time"/> by a minute at a time, with a real moment in between for the cache to act, until <paramref name="condition"/> holds.</summary>
+    public static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
     }
 

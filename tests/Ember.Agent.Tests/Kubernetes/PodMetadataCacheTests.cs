@@ -1,5 +1,6 @@
 using Ember.Agent.Kubernetes;
 using Ember.Agent.Processes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ember.Agent.Tests.Kubernetes;
 
@@ -8,6 +9,9 @@ public class PodMetadataCacheTests
     private const string ShopUid = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
     private const string BatchUid = "1b2c3d4e-5f6a-7b8c-9d0e-1f2a3b4c5d6e";
     private const string OtherNodeUid = "2c3d4e5f-6a7b-8c9d-0e1f-2a3b4c5d6e7f";
+
+    /// <summary>Retry delays on a fake clock the retry tests advance, so no test waits on a real timer.</summary>
+    private static readonly ListWatchRetry RetryEverySecond = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
 
     private static readonly string CheckoutId = new('a', 64);
     private static readonly string SidecarId = new('b', 64);
@@ -149,15 +153,17 @@ public class PodMetadataCacheTests
         await using var api = await FakeKubernetesApi.StartAsync();
         api.Put(Shop);
         api.FailNextRequests(3);
+        var time = new FakeTimeProvider();
         using var cache = new PodMetadataCache(
             new KubernetesConnection(api.Address, token: FakeKubernetesApi.Token),
             PodCacheHarness.Node,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            new ListWatchRetry(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+            RetryEverySecond,
+            time);
         using var stop = new CancellationTokenSource();
         var run = cache.RunAsync(stop.Token);
 
-        await cache.Synced.WaitAsync(TimeSpan.FromSeconds(20));
+        await PodCacheHarness.AdvanceUntilAsync(time, () => cache.Synced.IsCompleted, "the fourth list succeeds");
 
         Assert.NotNull(cache.Find(Identity(CheckoutId)));
         Assert.True(api.ListRequests >= 4);
@@ -205,15 +211,17 @@ public class PodMetadataCacheTests
     {
         await using var api = await FakeKubernetesApi.StartAsync();
         api.Put(Shop);
+        var time = new FakeTimeProvider();
         using var cache = new PodMetadataCache(
             new KubernetesConnection(api.Address, token: "not-the-token"),
             PodCacheHarness.Node,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            new ListWatchRetry(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+            RetryEverySecond,
+            time);
         using var stop = new CancellationTokenSource();
         var run = cache.RunAsync(stop.Token);
 
-        await PodCacheHarness.EventuallyAsync(() => api.ListRequests >= 2, "the cache retries");
+        await PodCacheHarness.AdvanceUntilAsync(time, () => api.ListRequests >= 2, "the cache retries");
 
         Assert.False(cache.Synced.IsCompleted);
         Assert.Equal(0, cache.PodCount);

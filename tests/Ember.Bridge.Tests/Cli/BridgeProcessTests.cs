@@ -52,9 +52,9 @@ public sealed partial class BridgeProcessTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
             var profiles = Path.Combine(directory, "profiles");
-            for (var i = 0; i < 200 && !(Directory.Exists(profiles) && Directory.GetFiles(profiles, "process-test-*.pb.gz").Length > 0); i++)
+            for (var i = 0; i < 100 && !(Directory.Exists(profiles) && Directory.GetFiles(profiles, "process-test-*.pb.gz").Length > 0); i++)
             {
-                await Task.Delay(50);
+                await Task.Delay(100);
             }
 
             Assert.Single(Directory.GetFiles(profiles, "process-test-*.pb.gz"));

@@ -80,9 +80,9 @@ public sealed class FileSinkTests : IDisposable
 
     private async Task WaitForFilesAsync(int count)
     {
-        for (var i = 0; i < 400 && Directory.GetFiles(_directory, "*.pb.gz").Length < count; i++)
+        for (var i = 0; i < 200 && Directory.GetFiles(_directory, "*.pb.gz").Length < count; i++)
         {
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
     }
 }

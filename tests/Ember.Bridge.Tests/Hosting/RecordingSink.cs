@@ -42,7 +42,7 @@ public sealed class RecordingSink(string name = "recording") : IProfileSink
         while (Delivered.Sum(d => d.ProfileCount) < count)
         {
             Assert.True(clock.Elapsed < (timeout ?? TimeSpan.FromSeconds(20)), $"{Name}: {Delivered.Sum(d => d.ProfileCount)} of {count} profiles delivered in time");
-            await Task.Delay(20);
+            await Task.Delay(100);
         }
     }
 

@@ -37,13 +37,17 @@ internal sealed class TestBridge : IAsyncDisposable
         GrpcListen = new ListenAddress("127.0.0.1", 0),
         HttpListen = new ListenAddress("127.0.0.1", 0),
         SpoolDirectory = Directory.CreateTempSubdirectory("ember-bridge-spool-").FullName,
-        RetryInitialDelay = TimeSpan.FromMilliseconds(50),
+        // Short real-clock retries for tests that only need a retry to happen; the outage test runs on a fake clock.
+        RetryInitialDelay = TimeSpan.FromMilliseconds(100),
         RetryMaxDelay = TimeSpan.FromMilliseconds(400),
     };
 
-    public static async Task<TestBridge> StartAsync(BridgeSettings settings, params IProfileSink[] sinks)
+    public static Task<TestBridge> StartAsync(BridgeSettings settings, params IProfileSink[] sinks) => StartAsync(settings, null, sinks);
+
+    /// <summary>Starts a bridge whose retry waits run on <paramref name="time"/> (a fake clock the test advances).</summary>
+    public static async Task<TestBridge> StartAsync(BridgeSettings settings, TimeProvider? time, params IProfileSink[] sinks)
     {
-        var host = await BridgeHost.StartAsync(settings, sinks, _ => { });
+        var host = await BridgeHost.StartAsync(settings, sinks, _ => { }, time);
         return new TestBridge(host, settings);
     }
 
@@ -66,6 +70,26 @@ internal sealed class TestBridge : IAsyncDisposable
         }
 
         return Http.SendAsync(request);
+    }
+
+    /// <summary>Service name of the profile <see cref="DeliverSentinelAsync"/> sends.</summary>
+    public const string Sentinel = "sentinel";
+
+    /// <summary>
+    /// Sends one valid profile and waits until <paramref name="sink"/> has it. A sink gets its spool in
+    /// order, so whatever an earlier, answered request spooled has arrived by then: asserting that
+    /// nothing else arrived needs no fixed wait.
+    /// </summary>
+    public async Task DeliverSentinelAsync(RecordingSink sink, string? token = null)
+    {
+        using var response = await PostOtlpAsync(Ember.Profiles.Otlp.OtlpCodec.Encode(TestProfiles.Cpu(Sentinel)), token: token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!sink.Delivered.SelectMany(TestProfiles.Services).Contains(Sentinel))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{sink.Name}: the sentinel profile was not delivered in time");
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
     }
 
     public async ValueTask DisposeAsync()

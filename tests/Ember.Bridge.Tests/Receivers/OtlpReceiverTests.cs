@@ -79,9 +79,9 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
 
         Assert.Equal(1, response.PartialSuccess.RejectedProfiles);
         Assert.Contains("resourceProfiles[0].scopeProfiles[0].profiles[1].samples[0]", response.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
-        await _sink.WaitForProfilesAsync(1);
-        await Task.Delay(200);
-        Assert.Equal(1, Assert.Single(_sink.Delivered).ProfileCount);
+        await _bridge.DeliverSentinelAsync(_sink);
+        Assert.Equal(["mixed", TestBridge.Sentinel], _sink.Delivered.SelectMany(TestProfiles.Services));
+        Assert.Equal(2, _sink.Delivered.Sum(d => d.ProfileCount)); // the valid profile and the sentinel: the invalid one was dropped
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class OtlpReceiverTests : IAsyncLifetime
 
         var answer = ExportProfilesServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(1, answer.PartialSuccess.RejectedProfiles);
-        await Task.Delay(300);
-        Assert.Empty(_sink.Delivered);
+        await _bridge.DeliverSentinelAsync(_sink);
+        Assert.Equal([TestBridge.Sentinel], _sink.Delivered.SelectMany(TestProfiles.Services));
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public sealed class PyroscopeNodeSdkTests : IDisposable
         var run = await Task.Run(() => ExternalProcess.Run(node, ["app.js", bridge.Host.HttpEndpoint.ToString().TrimEnd('/'), "3"], fixture, timeout: TimeSpan.FromSeconds(60)));
 
         Assert.True(run.ExitCode == 0, run.StandardError);
-        for (var i = 0; i < 200 && Directory.GetFiles(_directory, "*.pb.gz").Length == 0; i++)
+        for (var i = 0; i < 100 && Directory.GetFiles(_directory, "*.pb.gz").Length == 0; i++)
         {
-            await Task.Delay(50);
+            await Task.Delay(100);
         }
 
         var file = Assert.Single(Directory.GetFiles(_directory, "*.pb.gz"));

@@ -72,7 +72,7 @@ public sealed class GetProfileTests : IAsyncLifetime, IDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (_pyroscope.Queries.IsEmpty && DateTime.UtcNow < deadline)
         {
-            await Task.Delay(20);
+            await Task.Delay(100);
         }
 
         Assert.False(_pyroscope.Queries.IsEmpty, "the query never reached the store");

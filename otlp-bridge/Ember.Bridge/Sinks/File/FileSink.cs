@@ -132,7 +132,7 @@ public sealed class FileSink : IProfileSink
 
     private static string SafeServiceName(ResourceProfiles resource)
     {
-        var name = resource.Resource.Attributes.FirstOrDefault(a => a.Key == "service.name")?.Value.StringValue;
+        var name = resource.Resource.Attributes.FirstOrDefault(a => a.Key == SemanticConventions.ServiceName)?.Value.StringValue;
         if (string.IsNullOrEmpty(name))
         {
             return "unknown_service";

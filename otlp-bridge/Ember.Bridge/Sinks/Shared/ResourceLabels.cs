@@ -25,7 +25,7 @@ public static class ResourceLabels
     public static string ServiceName(Resource resource)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        return StringAttribute(resource, "service.name") ?? StringAttribute(resource, "process.executable.name") ?? UnknownService;
+        return StringAttribute(resource, SemanticConventions.ServiceName) ?? StringAttribute(resource, SemanticConventions.ProcessExecutableName) ?? UnknownService;
     }
 
     /// <summary><c>service_name</c> first, then the attribute labels.</summary>
@@ -41,7 +41,7 @@ public static class ResourceLabels
                 break;
             }
 
-            if (attribute.Key == "service.name" || LabelNames.Sanitize(attribute.Key) is not { } name || LabelNames.IsReserved(name))
+            if (attribute.Key == SemanticConventions.ServiceName || LabelNames.Sanitize(attribute.Key) is not { } name || LabelNames.IsReserved(name))
             {
                 continue;
             }
