@@ -5,7 +5,8 @@
  * A perf_event program attached to a software cpu-clock event on every online CPU. Each run counts
  * one sample of whatever is on that CPU, keyed by (process, thread name, user stack, kernel stack),
  * in the kernel: the agent drains the counts, not individual samples. See profiler.h for the
- * two-slot scheme that lets the agent drain while sampling goes on.
+ * two-slot scheme that lets the agent drain while sampling goes on, and for the process events
+ * (first sample, exec, exit) that let the agent capture short-lived processes while they live.
  *
  * Built by `./build.ps1 -Bpf` (clang-14 -g -O2 -target bpf, then llvm-strip-14 -g); the object is
  * committed. The #line above pins the file name recorded in BTF line info: build.ps1 passes an
@@ -30,6 +31,8 @@ typedef __u32 __wsum;
 #define BPF_MAP_TYPE_ARRAY 2
 #define BPF_MAP_TYPE_PERCPU_ARRAY 6
 #define BPF_MAP_TYPE_STACK_TRACE 7
+#define BPF_MAP_TYPE_LRU_HASH 9
+#define BPF_MAP_TYPE_RINGBUF 27
 #define BPF_NOEXIST 1
 #define BPF_F_USER_STACK (1ULL << 8)
 #define E2BIG 7
@@ -78,6 +81,19 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } pid_filter SEC(".maps");
+
+/* Processes already announced on process_events; the value is unused. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EMBER_KNOWN_PIDS_ENTRIES);
+	__type(key, __u32);
+	__type(value, __u32);
+} known_pids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, EMBER_PROCESS_EVENTS_BYTES);
+} process_events SEC(".maps");
 
 struct counts_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -161,6 +177,47 @@ static __always_inline void add_count(void *count_map, struct sample_key *key, s
 	st->count_map_full++;
 }
 
+/* Returns 0 when the event is on the ring, else counts it lost. */
+static __always_inline long emit_process_event(__u32 tgid, __u32 kind, struct sampler_stats *st)
+{
+	struct process_event event = { .pid = tgid, .kind = kind };
+	long err;
+
+	bpf_get_current_comm(&event.comm, sizeof(event.comm));
+	err = bpf_ringbuf_output(&process_events, &event, sizeof(event), 0);
+	if (err != 0)
+		st->process_events_lost++;
+	return err;
+}
+
+/* Announces a process on its first sample; BPF_NOEXIST makes one CPU the announcer when several race. */
+static __always_inline void announce_if_new(__u32 tgid, struct sampler_stats *st)
+{
+	__u32 unused = 0;
+
+	if (bpf_map_lookup_elem(&known_pids, &tgid))
+		return;
+	/* An announcement the ring had no room for is tried again on the process's next sample. */
+	if (bpf_map_update_elem(&known_pids, &tgid, &unused, BPF_NOEXIST) == 0 &&
+	    emit_process_event(tgid, EMBER_PROCESS_SEEN, st) != 0)
+		bpf_map_delete_elem(&known_pids, &tgid);
+}
+
+/* Forgets a known process (it exec'd or exited) and tells the agent; unknown processes are left alone. */
+static __always_inline void forget_process(__u32 kind)
+{
+	__u32 zero = 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct sampler_stats *st = bpf_map_lookup_elem(&stats, &zero);
+
+	/* Only the main thread's exit ends the process; other threads leave while it goes on. */
+	if (!st || (kind == EMBER_PROCESS_EXIT && (__u32)pid_tgid != tgid))
+		return;
+	if (bpf_map_delete_elem(&known_pids, &tgid) == 0)
+		emit_process_event(tgid, kind, st);
+}
+
 static __always_inline void record_sample(void *ctx, struct sampler_control *ctl, struct sampler_stats *st)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -182,6 +239,7 @@ static __always_inline void record_sample(void *ctx, struct sampler_control *ctl
 	/* Read after the epoch became odd (see sample_cpu): the agent may flip it at any time. */
 	__u32 slot = *(volatile __u32 *)&ctl->active_slot;
 
+	announce_if_new(tgid, st);
 	key.pid = tgid;
 	bpf_get_current_comm(&key.comm, sizeof(key.comm));
 	if (slot == 0) {
@@ -214,5 +272,19 @@ int sample_cpu(void *ctx)
 	__sync_fetch_and_add(epoch, 1);
 	record_sample(ctx, ctl, st);
 	__sync_fetch_and_add(epoch, 1);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exec")
+int process_exec(void *ctx)
+{
+	forget_process(EMBER_PROCESS_EXEC);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int process_exit(void *ctx)
+{
+	forget_process(EMBER_PROCESS_EXIT);
 	return 0;
 }

@@ -10,6 +10,11 @@
  * The agent flips control.active_slot, waits until no CPU is still inside the program with the old
  * slot (epochs), then reads and clears the old slot's maps at leisure. Stack ids in a slot's
  * counts refer to that slot's stack map, which is cleared only after its counts were read.
+ *
+ * Processes that come and go: the first sample of a process (known_pids has no entry for it) puts
+ * a process_event on the process_events ring buffer at once, so the agent reads its mappings and
+ * binaries while it lives, not at the next drain. Exec and exit of a known process forget it and
+ * say so; after an exec its next sample announces it again with its new image.
  */
 #ifndef EMBER_PROFILER_H
 #define EMBER_PROFILER_H
@@ -22,6 +27,17 @@
 
 /* A sample_key stack id when no stack was recorded; sampler_stats counts why. */
 #define EMBER_NO_STACK 0xffffffffU
+
+/* Entries of known_pids: processes announced on process_events (least recently sampled go first). */
+#define EMBER_KNOWN_PIDS_ENTRIES 32768
+
+/* Bytes of the process_events ring buffer (a power of two, a multiple of the page size). */
+#define EMBER_PROCESS_EVENTS_BYTES (256 * 1024)
+
+/* process_event.kind */
+#define EMBER_PROCESS_SEEN 1 /* its first sample since the sampler loaded, or since its last exec */
+#define EMBER_PROCESS_EXEC 2 /* a known process replaced its image (sched_process_exec) */
+#define EMBER_PROCESS_EXIT 3 /* a known process exited (sched_process_exit of its main thread) */
 
 /* sampler_control.flags */
 #define EMBER_FLAG_FILTER_PIDS 0x1U /* count only processes listed in pid_filter */
@@ -39,6 +55,13 @@ struct sample_key {
 	__u32 user_stack_id;   /* id in the slot's stack map, or EMBER_NO_STACK */
 	__u32 kernel_stack_id; /* id in the slot's stack map, or EMBER_NO_STACK */
 	__u32 comm[4];         /* thread name: 16 bytes, NUL-padded */
+};
+
+/* One record of the process_events ring buffer. */
+struct process_event {
+	__u32 pid;     /* thread group id */
+	__u32 kind;    /* EMBER_PROCESS_* */
+	__u32 comm[4]; /* name of the thread that caused the event: 16 bytes, NUL-padded */
 };
 
 /* Why a bpf_get_stackid call found no stack id; the sample is still counted, without that stack. */
@@ -61,12 +84,14 @@ struct sampler_stats {
 	__u64 count_map_full; /* dropped: the slot's counts map refused a new key */
 	struct stack_errors user_stack;
 	struct stack_errors kernel_stack;
+	__u64 process_events_lost; /* process_events was full: the event is lost (an announcement is retried on the next sample) */
 };
 
 _Static_assert(sizeof(struct sampler_control) == 8, "sampler_control layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct sample_key) == 28, "sample_key layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct stack_errors) == 32, "stack_errors layout changed: update ProfilerAbi.cs");
-_Static_assert(sizeof(struct sampler_stats) == 96, "sampler_stats layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct process_event) == 24, "process_event layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct sampler_stats) == 104, "sampler_stats layout changed: update ProfilerAbi.cs");
 _Static_assert(__builtin_offsetof(struct sampler_stats, user_stack) == 32, "sampler_stats layout changed: update ProfilerAbi.cs");
 
 #endif /* EMBER_PROFILER_H */

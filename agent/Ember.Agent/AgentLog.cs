@@ -6,6 +6,6 @@ namespace Ember.Agent;
 internal static partial class AgentLog
 {
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
-        Message = "sampled {Samples} times; dropped {Dropped} (idle {Idle}, other pids {OtherPids}, map full {MapFull})")]
-    public static partial void RecordingFinished(ILogger logger, long samples, long dropped, long idle, long otherPids, long mapFull);
+        Message = "sampled {Samples} times; dropped {Dropped} (idle {Idle}, other pids {OtherPids}, map full {MapFull}); process events lost {ProcessEventsLost}")]
+    public static partial void RecordingFinished(ILogger logger, long samples, long dropped, long idle, long otherPids, long mapFull, long processEventsLost);
 }

@@ -30,6 +30,9 @@ public sealed class BpfMap
         MaxEntries = Interop.Libbpf.bpf_map__max_entries(map);
     }
 
+    /// <summary>The map's file descriptor, owned by the object (for libbpf calls that take one).</summary>
+    internal int Fd => _fd;
+
     /// <summary>The map's name (its C variable name).</summary>
     public string Name { get; }
 

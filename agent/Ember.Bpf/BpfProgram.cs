@@ -42,4 +42,21 @@ public sealed class BpfProgram
         perfEvent.Handle.SetHandleAsInvalid();
         return new BpfLink(link);
     }
+
+    /// <summary>Attaches the program where its section name says (a raw tracepoint for <c>SEC("raw_tracepoint/sched_process_exit")</c>, which needs no tracefs).</summary>
+    /// <exception cref="BpfPermissionException">The process lacks the privileges to attach.</exception>
+    /// <exception cref="BpfException">The kernel refused the attachment (no such tracepoint).</exception>
+    public BpfLink Attach()
+    {
+        using var owner = new SafeHandleLease(_owner.Handle);
+        var link = Interop.Libbpf.bpf_program__attach(_program);
+        if (link.IsInvalid)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            link.Dispose();
+            throw BpfErrors.ForBpf(errno, $"attach program '{Name}'");
+        }
+
+        return new BpfLink(link);
+    }
 }

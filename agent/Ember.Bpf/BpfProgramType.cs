@@ -11,4 +11,7 @@ public enum BpfProgramType
 
     /// <summary>BPF_PROG_TYPE_PERF_EVENT: runs on each sample of a perf event.</summary>
     PerfEvent = 7,
+
+    /// <summary>BPF_PROG_TYPE_RAW_TRACEPOINT: runs on a kernel tracepoint, attached by name (no tracefs needed).</summary>
+    RawTracepoint = 17,
 }

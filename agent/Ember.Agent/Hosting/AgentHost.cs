@@ -38,6 +38,7 @@ internal static class AgentHost
             using var resolver = new SymbolFrameResolver();
             var session = new ProfilingSession(
                 sampler,
+                sampler,
                 new ProcessInfoReader(),
                 new StackSymbolizer(resolver),
                 new CpuProfileBuilder(settings.Sampler.FrequencyHz, settings.HostName, labels),

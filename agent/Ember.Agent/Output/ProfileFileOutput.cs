@@ -21,7 +21,7 @@ internal sealed class ProfileFileOutput(string path, ProfileFormat format, TextW
     {
         ArgumentNullException.ThrowIfNull(window);
         var counters = window.Counters;
-        AgentLog.RecordingFinished(logger, counters.Samples, counters.Dropped, counters.FilteredIdle, counters.FilteredPid, counters.CountMapFull);
+        AgentLog.RecordingFinished(logger, counters.Samples, counters.Dropped, counters.FilteredIdle, counters.FilteredPid, counters.CountMapFull, counters.ProcessEventsLost);
         ProfileFiles.WriteAtomically(path, ProfileDocument.FromOtlp(window.Data).Write(format));
         summary.WriteLine(
             $"wrote {path} ({ProfileFormats.Name(format)}): {window.Samples} samples from {window.Data.ResourceProfiles.Count} processes " +

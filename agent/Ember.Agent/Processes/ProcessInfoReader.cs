@@ -6,14 +6,24 @@ namespace Ember.Agent.Processes;
 /// Reads process metadata from /proc, caching it per (pid, start time) so a long-lived process is
 /// read once and a reused pid is not mistaken for its predecessor. A process that has exited by
 /// the time its samples are drained still gets an entry, named by the thread name the kernel
-/// recorded with the samples, so its CPU time is reported.
+/// recorded with the samples, so its CPU time is reported. Thread-safe: the profiling session
+/// captures announced processes on its event thread while its loop reads them.
 /// </summary>
 public sealed class ProcessInfoReader(string procRoot = "/proc")
 {
     private readonly Dictionary<int, ProcessInfo> _cache = [];
+    private readonly Lock _lock = new();
 
     /// <summary>Metadata of a process; never throws for a vanished or unreadable process.</summary>
     public ProcessInfo Get(int pid, string fallbackName)
+    {
+        lock (_lock)
+        {
+            return GetLocked(pid, fallbackName);
+        }
+    }
+
+    private ProcessInfo GetLocked(int pid, string fallbackName)
     {
         var directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
         var startTicks = ReadStartTicks(directory);
@@ -22,6 +32,12 @@ public sealed class ProcessInfoReader(string procRoot = "/proc")
             return cached;
         }
 
+        return Read(pid, directory, startTicks, fallbackName);
+    }
+
+    /// <summary>Reads the process's files now and caches the result when the process is still there.</summary>
+    private ProcessInfo Read(int pid, string directory, ulong? startTicks, string fallbackName)
+    {
         var info = new ProcessInfo(
             pid,
             TryRead(Path.Combine(directory, "comm"))?.TrimEnd('\n') ?? fallbackName,
@@ -51,12 +67,38 @@ public sealed class ProcessInfoReader(string procRoot = "/proc")
         return pids;
     }
 
-    /// <summary>Forgets processes that no longer exist, so the cache stays bounded by live processes.</summary>
-    public void Prune()
+    /// <summary>
+    /// Reads a process again now, while it lives (the kernel announced it, or its new image after an
+    /// exec, which keeps the start time), so it keeps its name and executable after it exits. A process
+    /// already gone, or exiting, keeps what was read before: an exiting task can still be sampled, and
+    /// announced again, after the kernel reported its exit.
+    /// </summary>
+    public ProcessInfo Capture(int pid, string fallbackName)
     {
-        foreach (var pid in _cache.Keys.ToList())
+        lock (_lock)
         {
-            if (!Directory.Exists(Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture))))
+            var directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
+            var startTicks = ReadStartTicks(directory);
+            var known = _cache.GetValueOrDefault(pid);
+
+            // Gone, or exiting: its stat stays readable until it is reaped, but its executable link
+            // goes with its memory, so a fresh read would lose what the first capture had.
+            if (known is not null && (startTicks is null || (startTicks == known.StartTicks && TryReadLink(Path.Combine(directory, "exe")) is null)))
+            {
+                return known;
+            }
+
+            return Read(pid, directory, startTicks, fallbackName);
+        }
+    }
+
+    /// <summary>Forgets processes not in <paramref name="livePids"/>, so the cache stays bounded by live processes.</summary>
+    public void Prune(IReadOnlySet<int> livePids)
+    {
+        ArgumentNullException.ThrowIfNull(livePids);
+        lock (_lock)
+        {
+            foreach (var pid in _cache.Keys.Where(pid => !livePids.Contains(pid)).ToList())
             {
                 _cache.Remove(pid);
             }

@@ -11,7 +11,8 @@ namespace Ember.Agent.Sampling;
 /// Samples the on-CPU stacks of every process (or of chosen ones) with bpf/profiler.bpf.c: a
 /// perf_event program on a software cpu-clock event per online CPU, which counts samples by
 /// (process, thread name, user stack, kernel stack) in kernel maps. <see cref="Drain"/> hands the
-/// counts over.
+/// counts over. Its process_events ring buffer (<see cref="PollProcessEvents"/>) announces each
+/// process on its first sample, and its exec and exit, so a short-lived process can be captured while it lives.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -28,13 +29,15 @@ namespace Ember.Agent.Sampling;
 /// All members are safe for concurrent use; they take turns on one lock.
 /// </para>
 /// </remarks>
-public sealed partial class CpuSampler : ISampleSource, IDisposable
+public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDisposable
 {
     private static readonly TimeSpan _inFlightTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly BpfObject _bpf;
     private readonly BpfProgram _program;
+    private readonly BpfProgram[] _processTracepoints;
+    private readonly BpfRingBuffer _processEvents;
     private readonly BpfMap _control;
     private readonly BpfMap _stats;
     private readonly BpfMap _epochs;
@@ -53,6 +56,7 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
         _logger = logger;
         FrequencyHz = options.FrequencyHz;
         _program = bpf.GetProgram(ProfilerObject.SampleCpuProgram);
+        _processTracepoints = [bpf.GetProgram(ProfilerObject.ProcessExecProgram), bpf.GetProgram(ProfilerObject.ProcessExitProgram)];
         _control = bpf.GetMap(ProfilerObject.ControlMap);
         _stats = bpf.GetMap(ProfilerObject.StatsMap);
         _epochs = bpf.GetMap(ProfilerObject.EpochsMap);
@@ -68,6 +72,7 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
         _flags = (options.Pids.Count > 0 ? ProfilerAbi.FlagFilterPids : 0)
             | (options.SampleIdle ? ProfilerAbi.FlagSampleIdle : 0);
         WriteControl();
+        _processEvents = BpfRingBuffer.Open(bpf.GetMap(ProfilerObject.ProcessEventsMap));
     }
 
     /// <summary>The loaded profiler object, for tests that look into its maps.</summary>
@@ -101,6 +106,8 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
         options.Validate();
         BpfFeatures.RequireProgramType(BpfProgramType.PerfEvent);
         BpfFeatures.RequireMapType(BpfMapType.StackTrace);
+        BpfFeatures.RequireProgramType(BpfProgramType.RawTracepoint);
+        BpfFeatures.RequireMapType(BpfMapType.RingBuffer);
 
         var sizes = new Dictionary<string, uint>
         {
@@ -141,6 +148,12 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
             var cpus = CpuList.ReadOnline();
             try
             {
+                // Exec and exit first, so no process announced by a sample misses its end.
+                foreach (var tracepoint in _processTracepoints)
+                {
+                    _links.Add(tracepoint.Attach());
+                }
+
                 foreach (var cpu in cpus)
                 {
                     var perfEvent = PerfEvent.OpenCpuClock(cpu, FrequencyHz);
@@ -238,9 +251,27 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
             }
 
             Detach();
+            _processEvents.Dispose();
             _bpf.Dispose();
             _disposed = true;
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Does not take the drain lock: a poll waiting for events never delays a drain.</remarks>
+    public int PollProcessEvents(List<ProcessLifecycleEvent> into, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var before = into.Count;
+        _processEvents.Poll(timeout, record =>
+        {
+            var raw = MemoryMarshal.Read<ProcessEvent>(record);
+            if (raw.Kind is >= ProfilerAbi.ProcessSeen and <= ProfilerAbi.ProcessExit)
+            {
+                into.Add(new ProcessLifecycleEvent((int)raw.Pid, (ProcessLifecycle)raw.Kind, CommName(raw.Comm)));
+            }
+        });
+        return into.Count - before;
     }
 
     private void WriteControl() =>
@@ -337,12 +368,18 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
         var key = (MemoryMarshal.Read<ulong>(bytes), MemoryMarshal.Read<ulong>(bytes[8..]));
         if (!_threadNames.TryGetValue(key, out var name))
         {
-            var end = bytes.IndexOf((byte)0);
-            name = Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
+            name = CommName(comm);
             _threadNames[key] = name;
         }
 
         return name;
+    }
+
+    private static string CommName(CommBytes comm)
+    {
+        ReadOnlySpan<byte> bytes = comm;
+        var end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
     private SamplerCounters ReadCountersLocked()
@@ -356,13 +393,14 @@ public sealed partial class CpuSampler : ISampleSource, IDisposable
             sum.FilteredIdle += cpu.FilteredIdle;
             sum.FilteredPid += cpu.FilteredPid;
             sum.CountMapFull += cpu.CountMapFull;
+            sum.ProcessEventsLost += cpu.ProcessEventsLost;
             Add(ref sum.UserStack, cpu.UserStack);
             Add(ref sum.KernelStack, cpu.KernelStack);
         }
 
         return new SamplerCounters(
             (long)sum.Samples, (long)sum.FilteredIdle, (long)sum.FilteredPid, (long)sum.CountMapFull,
-            ToCounters(sum.UserStack), ToCounters(sum.KernelStack));
+            ToCounters(sum.UserStack), ToCounters(sum.KernelStack), (long)sum.ProcessEventsLost);
 
         static void Add(ref StackErrors total, StackErrors cpu)
         {

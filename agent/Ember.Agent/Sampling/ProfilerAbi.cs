@@ -12,6 +12,11 @@ internal static class ProfilerAbi
     public const int SlotCount = 2;
     public const int MaxStackDepth = 127;
     public const uint NoStack = 0xffffffff;
+    public const int KnownPidsEntries = 32768;
+    public const int ProcessEventsBytes = 256 * 1024;
+    public const uint ProcessSeen = 1;
+    public const uint ProcessExec = 2;
+    public const uint ProcessExit = 3;
     public const uint FlagFilterPids = 0x1;
     public const uint FlagSampleIdle = 0x2;
 }
@@ -41,6 +46,15 @@ internal struct CommBytes
     private byte _element0;
 }
 
+/// <summary><c>struct process_event</c>: one record of the process_events ring buffer.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ProcessEvent
+{
+    public uint Pid;
+    public uint Kind;
+    public CommBytes Comm;
+}
+
 /// <summary><c>struct stack_errors</c>.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct StackErrors
@@ -61,4 +75,5 @@ internal struct SamplerStats
     public ulong CountMapFull;
     public StackErrors UserStack;
     public StackErrors KernelStack;
+    public ulong ProcessEventsLost;
 }

@@ -11,6 +11,9 @@ internal static class ProfilerObject
     public const string StatsMap = "stats";
     public const string EpochsMap = "epochs";
     public const string PidFilterMap = "pid_filter";
+    public const string ProcessExecProgram = "process_exec";
+    public const string ProcessExitProgram = "process_exit";
+    public const string ProcessEventsMap = "process_events";
 
     /// <summary>counts_0, counts_1: sample counts of each slot.</summary>
     public static string CountsMap(int slot) => slot == 0 ? "counts_0" : "counts_1";

@@ -18,9 +18,10 @@ public readonly record struct StackErrorCounters(long NoFrames, long Collisions,
 /// <param name="CountMapFull">Dropped: the counts map was full (see <see cref="CpuSamplerOptions.CountMapEntries"/>).</param>
 /// <param name="UserStack">Samples kept without a user stack, by cause.</param>
 /// <param name="KernelStack">Samples kept without a kernel stack, by cause.</param>
+/// <param name="ProcessEventsLost">Process events the ring buffer had no room for (the samples still counted).</param>
 public readonly record struct SamplerCounters(
     long Samples, long FilteredIdle, long FilteredPid, long CountMapFull,
-    StackErrorCounters UserStack, StackErrorCounters KernelStack)
+    StackErrorCounters UserStack, StackErrorCounters KernelStack, long ProcessEventsLost = 0)
 {
     /// <summary>Samples not counted in any <see cref="CpuSample"/>.</summary>
     public long Dropped => FilteredIdle + FilteredPid + CountMapFull;

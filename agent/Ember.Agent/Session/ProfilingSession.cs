@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Ember.Agent.Processes;
 using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
@@ -13,14 +14,20 @@ namespace Ember.Agent.Session;
 /// drained at once (while the processes still exist), cuts a window every
 /// <see cref="ProfilingSessionOptions.Window"/> and then forgets exited processes; on stop (or after
 /// <see cref="ProfilingSessionOptions.Duration"/>) it stops the sampler and ships the last, partial window.
+/// Between drains it captures each process the kernel announces (its first sample), so a process
+/// that exits before the next drain still has its name and its frames.
 /// </summary>
 /// <remarks>
 /// Deadlines are absolute times on the injected <see cref="TimeProvider"/>, so a late wake-up (or a
 /// test advancing a fake clock before the loop waits) drains and cuts as if it had woken on time.
-/// The session does not own its stages; the composition root disposes them.
+/// The session does not own its stages; the composition root disposes them. One background thread
+/// polls <paramref name="processEvents"/> and captures each announced process at once
+/// (<see cref="ProcessInfoReader.Capture"/>, <see cref="StackSymbolizer.Capture"/>, both thread-safe);
+/// every other stage runs on the session's own loop.
 /// </remarks>
 public sealed class ProfilingSession(
     ISampleSource sampler,
+    IProcessEventSource? processEvents,
     ProcessInfoReader processes,
     StackSymbolizer symbolizer,
     CpuProfileBuilder builder,
@@ -32,7 +39,17 @@ public sealed class ProfilingSession(
 {
     /// <summary>Processes seen this window; null marks one the labels leave out.</summary>
     private readonly Dictionary<int, ProcessInfo?> _windowProcesses = [];
+
+    /// <summary>Process events on their way from the polling thread to the loop; full, the poller waits and the kernel counts what its ring cannot hold.</summary>
+    private readonly Channel<ProcessLifecycleEvent> _announced = Channel.CreateBounded<ProcessLifecycleEvent>(
+        new BoundedChannelOptions(ProcessEventBacklog) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
     private long _filteredSamples;
+
+    /// <summary>How long one poll of the process events waits; also how soon the poller notices the session ended.</summary>
+    private static readonly TimeSpan ProcessEventPoll = TimeSpan.FromMilliseconds(100);
+
+    private const int ProcessEventBacklog = 16384;
 
     /// <summary>Samples until <paramref name="stop"/> or the session's duration, then ships the last window.</summary>
     /// <exception cref="Ember.Bpf.BpfException">The sampler failed to start.</exception>
@@ -42,6 +59,10 @@ public sealed class ProfilingSession(
         var end = options.Duration is { } duration ? windowStart + duration : DateTimeOffset.MaxValue;
         var nextDrain = windowStart + options.DrainInterval;
         sampler.Start();
+        using var stopPolling = new CancellationTokenSource();
+        var polling = processEvents is null
+            ? Task.CompletedTask
+            : Task.Factory.StartNew(() => PollProcessEvents(processEvents, stopPolling.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             while (!stop.IsCancellationRequested && time.GetUtcNow() < end)
@@ -49,11 +70,24 @@ public sealed class ProfilingSession(
                 var windowEnd = options.Window is { } window ? windowStart + window : DateTimeOffset.MaxValue;
                 var wake = Earliest(nextDrain, windowEnd, end);
                 await WaitUntilAsync(wake, stop).ConfigureAwait(false);
+                if (polling.IsFaulted)
+                {
+                    await polling.ConfigureAwait(false); // the sampler's ring failed: say so rather than lose processes quietly
+                }
+
+                ApplyAnnounced();
                 if (stop.IsCancellationRequested)
                 {
                     break; // the drain after stopping takes what is left
                 }
 
+                if (time.GetUtcNow() < wake)
+                {
+                    continue; // woken by a process event
+                }
+
+                // A process not alive before this drain has all its samples in it: its state may go at the cut.
+                var aliveBeforeDrain = processes.ListLivePids();
                 var counters = Drain();
                 var now = time.GetUtcNow();
 
@@ -67,16 +101,19 @@ public sealed class ProfilingSession(
                     windowStart = Cut(windowStart, now, counters);
 
                     // A long-running agent keeps per-process state only for processes still alive.
-                    symbolizer.Prune(processes.ListLivePids());
-                    processes.Prune();
+                    symbolizer.Prune(aliveBeforeDrain);
+                    processes.Prune(aliveBeforeDrain);
                 }
             }
         }
         finally
         {
             sampler.Stop();
+            await stopPolling.CancelAsync().ConfigureAwait(false);
+            await polling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        ApplyAnnounced();
         var last = Drain();
         Cut(windowStart, time.GetUtcNow(), last);
     }
@@ -100,7 +137,57 @@ public sealed class ProfilingSession(
             await cancel.CancelAsync().ConfigureAwait(false);
         }
 
-        await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // A process the kernel announced is captured at once: it may live only a fraction of a second.
+        var announced = _announced.Reader.WaitToReadAsync(cancel.Token).AsTask();
+        await Task.WhenAny(delay, announced).ConfigureAwait(false);
+        await cancel.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(delay, announced).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>The event thread: captures each announced process and passes the events on to the loop, until stopped.</summary>
+    private void PollProcessEvents(IProcessEventSource source, CancellationToken stop)
+    {
+        var batch = new List<ProcessLifecycleEvent>();
+        while (!stop.IsCancellationRequested)
+        {
+            batch.Clear();
+            source.PollProcessEvents(batch, ProcessEventPoll);
+            foreach (var announced in batch)
+            {
+                // Captured here, at once, not on the loop: a drain there may take longer than the process lives.
+                if (announced.Kind == ProcessLifecycle.Seen)
+                {
+                    processes.Capture(announced.Pid, announced.ThreadName);
+                    symbolizer.Capture(announced.Pid);
+                }
+
+                if (!_announced.Writer.TryWrite(announced))
+                {
+                    _announced.Writer.WriteAsync(announced, stop).AsTask().Wait(stop);
+                }
+            }
+        }
+    }
+
+    /// <summary>The loop's part of the events the event thread passed on: what this window already decided about a renewed pid, and the counts.</summary>
+    private void ApplyAnnounced()
+    {
+        while (_announced.Reader.TryRead(out var announced))
+        {
+            switch (announced.Kind)
+            {
+                case ProcessLifecycle.Seen:
+                    symbolizer.Renew(announced.Pid);
+                    _windowProcesses.Remove(announced.Pid);
+                    statistics.ProcessCaptured();
+                    break;
+                case ProcessLifecycle.Exit:
+                    statistics.ProcessExited();
+                    break;
+                case ProcessLifecycle.Exec:
+                    break; // its next sample announces the new image
+            }
+        }
     }
 
     private static DateTimeOffset Earliest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) =>

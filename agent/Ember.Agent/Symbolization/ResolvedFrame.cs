@@ -35,4 +35,11 @@ public interface IFrameResolver
 
     /// <summary>Drops what is cached for processes that have exited.</summary>
     void Prune(IReadOnlySet<int> livePids);
+
+    /// <summary>
+    /// Reads what resolving <paramref name="pid"/>'s addresses needs now, while it lives (see
+    /// <c>ISymbolizer.CaptureProcess</c>). Thread-safe: called on the session's event thread while
+    /// its loop resolves.
+    /// </summary>
+    void Capture(int pid);
 }

@@ -6,7 +6,7 @@ namespace Ember.Agent.Symbolization;
 /// The symbolization stage between drain and build: turns a drained sample's addresses into frames
 /// at drain time, while the process and its /proc/PID/maps still exist. Each address is resolved once
 /// per window; the caches start over when the window is cut (<see cref="Prune"/>), so they follow the
-/// live processes. Not thread-safe: the profiling session's loop is its only caller.
+/// live processes. Not thread-safe, but for <see cref="Capture"/>: the profiling session's loop is its only other caller.
 /// </summary>
 public sealed class StackSymbolizer(IFrameResolver resolver)
 {
@@ -44,6 +44,25 @@ public sealed class StackSymbolizer(IFrameResolver resolver)
         }
 
         return new ResolvedSample(sample.Pid, sample.ThreadName, kernel, user, sample.Count);
+    }
+
+    /// <summary>
+    /// Captures a process the kernel just announced (its first sample, or its first after an exec),
+    /// so its frames resolve at the next drain even when it has exited by then. The one member that
+    /// is thread-safe: the session calls it on its event thread, at once.
+    /// </summary>
+    public void Capture(int pid) => resolver.Capture(pid);
+
+    /// <summary>
+    /// Drops what this window resolved for <paramref name="pid"/> after it was announced again: those
+    /// frames belonged to its earlier image, or to an earlier process with that pid.
+    /// </summary>
+    public void Renew(int pid)
+    {
+        foreach (var key in _userFrames.Keys.Where(k => k.Pid == pid).ToList())
+        {
+            _userFrames.Remove(key);
+        }
     }
 
     /// <summary>Starts the next window's caches and drops the resolver's state for exited processes.</summary>

@@ -14,7 +14,7 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
 {
     private readonly Symbolizer _symbolizer = new(new SymbolizerOptions { ProcRoot = procRoot });
     private readonly RuntimeRegistry _runtimes = new(RuntimeRegistry.Known, procRoot);
-    private readonly HashSet<int> _seenPids = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _seenPids = new();
 
     /// <inheritdoc />
     public ResolvedFrame ResolveKernel(ulong address) => ToFrame(_symbolizer.SymbolizeKernelAddress(address), "kernel");
@@ -22,7 +22,7 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
     /// <inheritdoc />
     public ResolvedFrame ResolveUser(int pid, ulong address)
     {
-        _seenPids.Add(pid);
+        _seenPids.TryAdd(pid, 0);
         var result = _symbolizer.SymbolizeProcessAddress(pid, address);
         var frameType = result.Kind switch
         {
@@ -35,11 +35,18 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
     }
 
     /// <inheritdoc />
+    public void Capture(int pid)
+    {
+        _seenPids.TryAdd(pid, 0);
+        _symbolizer.CaptureProcess(pid);
+    }
+
+    /// <inheritdoc />
     public void Prune(IReadOnlySet<int> livePids)
     {
-        foreach (var pid in _seenPids.Where(pid => !livePids.Contains(pid)).ToList())
+        foreach (var pid in _seenPids.Keys.Where(pid => !livePids.Contains(pid)).ToList())
         {
-            _seenPids.Remove(pid);
+            _seenPids.TryRemove(pid, out _);
             _runtimes.Forget(pid);
             _symbolizer.ForgetProcess(pid);
         }

@@ -41,6 +41,9 @@ public sealed class AgentMetrics : IDisposable
                 StackError("kernel", "other", counters.KernelStack.Other),
             };
         }, "{sample}", "Samples kept without a stack, by stack and reason.");
+        _meter.CreateObservableCounter("ember.agent.processes.captured", () => sampling.ProcessesCaptured, "{process}", "Processes captured (name, mappings, binaries) on their first sample, while they lived.");
+        _meter.CreateObservableCounter("ember.agent.processes.exited", () => sampling.ProcessesExited, "{process}", "Captured processes the kernel saw exit.");
+        _meter.CreateObservableCounter("ember.agent.process.events.lost", () => sampling.Counters.ProcessEventsLost, "{event}", "Process events the kernel's ring buffer had no room for (those processes are read at drain time instead).");
         _meter.CreateObservableCounter("ember.agent.symbolization.misses", () => sampling.UnknownFrames, "{frame}", "Frames no symbol source could name.");
         _meter.CreateObservableCounter("ember.agent.export.requests", () => export.Requests, "{request}", "Export attempts.");
         _meter.CreateObservableCounter("ember.agent.export.retries", () => export.Retries, "{request}", "Export attempts that were retries.");

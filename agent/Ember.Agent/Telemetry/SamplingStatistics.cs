@@ -13,6 +13,8 @@ public sealed class SamplingStatistics
     private long _distinctStacks;
     private long _filtered;
     private long _unknownFrames;
+    private long _processesCaptured;
+    private long _processesExited;
     private readonly Lock _countersLock = new();
 
     /// <summary>The sampler's own counters (kernel side), as last read.</summary>
@@ -38,6 +40,18 @@ public sealed class SamplingStatistics
 
     /// <summary>Frames no symbol source could name.</summary>
     public long UnknownFrames => Interlocked.Read(ref _unknownFrames);
+
+    /// <summary>Processes captured while they lived, as the kernel announced them.</summary>
+    public long ProcessesCaptured => Interlocked.Read(ref _processesCaptured);
+
+    /// <summary>Announced processes the kernel saw exit.</summary>
+    public long ProcessesExited => Interlocked.Read(ref _processesExited);
+
+    /// <summary>Records one captured process.</summary>
+    public void ProcessCaptured() => Interlocked.Increment(ref _processesCaptured);
+
+    /// <summary>Records one exited process.</summary>
+    public void ProcessExited() => Interlocked.Increment(ref _processesExited);
 
     /// <summary>Records one drain.</summary>
     public void Drained(CpuSampleBatch batch)

@@ -27,6 +27,36 @@ internal sealed class ProcessSymbolState
         _refreshInterval = refreshInterval;
     }
 
+    /// <summary>Reads the mappings and the perf map now, while the process lives, and returns the mappings.</summary>
+    public IReadOnlyList<ProcessMapping> Capture()
+    {
+        lock (_lock)
+        {
+            _mapsReadAt = Environment.TickCount64;
+            try
+            {
+                _mappings = ProcMapsParser.Read(_pid, _procRoot);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone already: nothing to capture.
+            }
+
+            _perfMap ??= new PerfMapFile(PerfMapPath());
+            _perfMapReadAt = Environment.TickCount64;
+            try
+            {
+                _perfMap.Refresh();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // No perf map (most processes): JIT frames stay unnamed.
+            }
+
+            return _mappings;
+        }
+    }
+
     /// <summary>The mapping containing <paramref name="address"/>, re-reading the maps if it is not known yet.</summary>
     public ProcessMapping? FindMapping(ulong address)
     {

@@ -55,7 +55,7 @@ public sealed class Symbolizer : ISymbolizer, IDisposable
 
         return mapping.Kind switch
         {
-            MappingKind.File when !mapping.Path.StartsWith("/memfd:", StringComparison.Ordinal) => SymbolizeMappedFile(pid, mapping, address),
+            MappingKind.File when !IsMemfd(mapping) => SymbolizeMappedFile(pid, mapping, address),
             MappingKind.Vdso => SymbolizeVdso(mapping, address),
             // Anonymous executable memory and memfd double mappings (.NET W^X) hold JIT code.
             _ => SymbolizeJit(state, mapping, address),
@@ -96,6 +96,41 @@ public sealed class Symbolizer : ISymbolizer, IDisposable
     }
 
     /// <inheritdoc />
+    public int CaptureProcess(int pid)
+    {
+        var state = new ProcessSymbolState(_options.ProcRoot, pid, _options.RefreshInterval);
+        var mappings = state.Capture();
+        if (mappings.Count == 0)
+        {
+            // Gone already (an exiting task can be sampled after its exit): keep what an earlier capture read.
+            return 0;
+        }
+
+        ForgetProcess(pid);
+        _processes[pid] = state;
+        var held = 0;
+        foreach (var mapping in mappings)
+        {
+            if (mapping.Kind != MappingKind.File || !mapping.Permissions.HasFlag(MappingPermissions.Execute) || IsMemfd(mapping))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var lease = RentMapped(pid, mapping);
+                held++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone already, or not ours to read: its frames stay unnamed, as they would at drain time.
+            }
+        }
+
+        return held;
+    }
+
+    /// <inheritdoc />
     public void ForgetProcess(int pid)
     {
         _processes.TryRemove(pid, out _);
@@ -119,32 +154,7 @@ public sealed class Symbolizer : ISymbolizer, IDisposable
     {
         try
         {
-            var key = (pid, mapping.Start, mapping.Inode);
-            BinaryCache<SymbolFile>.Lease lease;
-            if (_mappedIdentities.TryGetValue(key, out var identity))
-            {
-                // Known identity: no file system access unless the cache dropped the binary.
-                lease = _binaries.Rent(identity, () => OpenMapped(pid, mapping));
-            }
-            else
-            {
-                var handle = OpenMappedHandle(pid, mapping);
-                try
-                {
-                    identity = FileIdentity.ForInode(mapping.DeviceMajor, mapping.DeviceMinor, mapping.Inode,
-                        RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle));
-                }
-                catch
-                {
-                    handle.Dispose();
-                    throw;
-                }
-
-                _mappedIdentities[key] = identity;
-                lease = Rent(identity, handle, () => OpenMappedHandle(pid, mapping));
-            }
-
-            using (lease)
+            using (var lease = RentMapped(pid, mapping))
             {
                 var file = lease.Value;
                 var info = new MappingInfo(mapping.Path, mapping.Start, mapping.End, mapping.FileOffset, file.BuildIds);
@@ -163,6 +173,34 @@ public sealed class Symbolizer : ISymbolizer, IDisposable
             return Unknown(address, null, FrameKind.Native, new MappingInfo(mapping.Path, mapping.Start, mapping.End, mapping.FileOffset, BinaryBuildIds.None));
         }
     }
+
+    /// <summary>The binary behind a file mapping, opened (and its identity learnt) once per (process, mapping).</summary>
+    private BinaryCache<SymbolFile>.Lease RentMapped(int pid, ProcessMapping mapping)
+    {
+        var key = (pid, mapping.Start, mapping.Inode);
+        if (_mappedIdentities.TryGetValue(key, out var identity))
+        {
+            // Known identity: no file system access unless the cache dropped the binary.
+            return _binaries.Rent(identity, () => OpenMapped(pid, mapping));
+        }
+
+        var handle = OpenMappedHandle(pid, mapping);
+        try
+        {
+            identity = FileIdentity.ForInode(mapping.DeviceMajor, mapping.DeviceMinor, mapping.Inode,
+                RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
+        _mappedIdentities[key] = identity;
+        return Rent(identity, handle, () => OpenMappedHandle(pid, mapping));
+    }
+
+    private static bool IsMemfd(ProcessMapping mapping) => mapping.Path.StartsWith("/memfd:", StringComparison.Ordinal);
 
     private SymbolizationResult SymbolizeVdso(ProcessMapping mapping, ulong address)
     {

@@ -48,6 +48,13 @@ internal sealed class OracleExport
         _request.ResourceProfiles.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles).SelectMany(p => p.Samples)
             .Select(sample => (sample.Values.Sum(), Dictionary.StackTable[sample.StackIndex].LocationIndices.Select(Frame).ToArray()));
 
+    /// <summary>The stacks (leaf first) of every resource, keyed by its <c>process.pid</c>.</summary>
+    public IReadOnlyDictionary<long, List<(long Count, (string Name, string FrameType)[] Frames)>> StacksByPid() =>
+        _request.ResourceProfiles
+            .GroupBy(r => r.Resource.Attributes.Single(a => a.Key == "process.pid").Value.IntValue)
+            .ToDictionary(g => g.Key, g => g.SelectMany(r => r.ScopeProfiles).SelectMany(s => s.Profiles).SelectMany(p => p.Samples)
+                .Select(sample => (sample.Values.Sum(), Dictionary.StackTable[sample.StackIndex].LocationIndices.Select(Frame).ToArray())).ToList());
+
     private (string Name, string FrameType) Frame(int locationIndex)
     {
         var location = Dictionary.LocationTable[locationIndex];

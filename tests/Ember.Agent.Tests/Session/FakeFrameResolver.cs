@@ -9,6 +9,11 @@ internal sealed class FakeFrameResolver : IFrameResolver
 
     public List<IReadOnlySet<int>> Prunes { get; } = [];
 
+    /// <summary>Pids captured, in order (read by the test while the session's loop writes).</summary>
+    public IReadOnlyCollection<int> Captures => _captures;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<int> _captures = new();
+
     public ResolvedFrame ResolveUser(int pid, ulong address)
     {
         UserLookups.Add((pid, address));
@@ -18,4 +23,6 @@ internal sealed class FakeFrameResolver : IFrameResolver
     public ResolvedFrame ResolveKernel(ulong address) => new(address, $"k_{address:x}", $"k_{address:x}", null, 0, "kernel", null);
 
     public void Prune(IReadOnlySet<int> livePids) => Prunes.Add(livePids);
+
+    public void Capture(int pid) => _captures.Enqueue(pid);
 }

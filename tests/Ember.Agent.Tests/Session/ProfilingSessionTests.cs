@@ -115,9 +115,10 @@ public sealed class ProfilingSessionTests : IDisposable
     {
         var source = new FakeSampleSource(n =>
         {
-            if (n == 2)
+            if (n == 1)
             {
-                // The cold process exits between the first window's cut and the second's.
+                // The cold process exits during the first drain: alive when it began, so kept until the next cut
+                // (its last samples may still be in the kernel), gone before the second drain began, so pruned then.
                 Directory.Delete(Path.Combine(_procRoot, $"{Cold}"), recursive: true);
             }
 
@@ -155,18 +156,82 @@ public sealed class ProfilingSessionTests : IDisposable
         Assert.DoesNotContain(_resolver.UserLookups, l => l.Pid == Cold);
     }
 
+    [Fact]
+    public async Task A_process_the_kernel_announces_keeps_its_name_and_is_captured_for_symbols_though_it_exits_before_the_drain()
+    {
+        const int ShortLived = 300;
+        AddProcess(ShortLived, "short-lived", startTicks: 4242);
+        var source = new FakeSampleSource(_ => [Sample(ShortLived, 4, 0x40)]);
+        var running = Run(source, new ProfilingSessionOptions { DrainInterval = Drain, Window = TimeSpan.FromMinutes(10) });
+        await source.Started;
+
+        source.Announce(new ProcessLifecycleEvent(ShortLived, ProcessLifecycle.Seen, "worker"));
+        await EventuallyAsync(() => _resolver.Captures.Contains(ShortLived), "the session captures the announced process");
+        source.Announce(new ProcessLifecycleEvent(ShortLived, ProcessLifecycle.Exit, "worker"));
+        await EventuallyAsync(() => _statistics.ProcessesExited == 1, "the session counts the exit");
+        Directory.Delete(Path.Combine(_procRoot, $"{ShortLived}"), recursive: true);
+        _time.Advance(Drain);
+        Assert.Equal(1, await source.NextDrainAsync());
+        await _stop.CancelAsync();
+        await running;
+        var window = await _output.NextAsync();
+
+        var resource = Assert.Single(window.Data.ResourceProfiles).Resource;
+        Assert.Equal("short-lived", resource.Attributes.Single(a => a.Key == "process.executable.name").Value.StringValue);
+        Assert.Equal(1, _statistics.ProcessesCaptured);
+        Assert.Contains(_resolver.UserLookups, l => l == (ShortLived, 0x40UL));
+    }
+
+    [Fact]
+    public async Task Without_an_announcement_a_process_gone_before_the_drain_is_named_by_its_thread()
+    {
+        const int ShortLived = 300;
+        AddProcess(ShortLived, "short-lived", startTicks: 4242);
+        var source = new FakeSampleSource(_ => [Sample(ShortLived, 4, 0x40)]);
+        var running = Run(source, new ProfilingSessionOptions { DrainInterval = Drain, Window = TimeSpan.FromMinutes(10) });
+        await source.Started;
+
+        Directory.Delete(Path.Combine(_procRoot, $"{ShortLived}"), recursive: true);
+        _time.Advance(Drain);
+        Assert.Equal(1, await source.NextDrainAsync());
+        await _stop.CancelAsync();
+        await running;
+        var window = await _output.NextAsync();
+
+        // The control for the test above: what the capture saves is exactly what is lost without it.
+        var resource = Assert.Single(window.Data.ResourceProfiles).Resource;
+        Assert.Equal("main", resource.Attributes.Single(a => a.Key == "process.executable.name").Value.StringValue);
+        Assert.Empty(_resolver.Captures);
+    }
+
+    /// <summary>Polls every 100 ms: the session's loop runs on its own thread.</summary>
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     private Task Run(FakeSampleSource source, ProfilingSessionOptions options, IProcessLabels? labels = null)
     {
         var session = new ProfilingSession(
-            source, new ProcessInfoReader(_procRoot), new StackSymbolizer(_resolver), new CpuProfileBuilder(99, "test-host", labels),
+            source, source, new ProcessInfoReader(_procRoot), new StackSymbolizer(_resolver), new CpuProfileBuilder(99, "test-host", labels),
             labels, _output, options, _statistics, _time);
         return Task.Run(() => session.RunAsync(_stop.Token));
     }
 
-    private void AddProcess(int pid, string name)
+    private void AddProcess(int pid, string name, ulong? startTicks = null)
     {
         var directory = Directory.CreateDirectory(Path.Combine(_procRoot, $"{pid}"));
         File.WriteAllText(Path.Combine(directory.FullName, "comm"), name + "\n");
+        if (startTicks is { } ticks)
+        {
+            // /proc/PID/stat up to field 22, the start time, which tells a process from a later one with its pid.
+            File.WriteAllText(Path.Combine(directory.FullName, "stat"), $"{pid} ({name}) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 {ticks} 0\n");
+        }
     }
 
     private static CpuSample Sample(int pid, long count, params ulong[] user) => new(pid, "main", user, [0xffff_0000UL], count);

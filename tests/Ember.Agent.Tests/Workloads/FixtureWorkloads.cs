@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Ember.TestSupport;
 
 namespace Ember.Agent.Tests.Workloads;
@@ -11,10 +12,18 @@ namespace Ember.Agent.Tests.Workloads;
 internal static class FixtureWorkloads
 {
     private static readonly Lazy<string> NativeRatioBinary = new(BuildNativeRatio, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> ShortLivedBinary = new(BuildShortLived, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> StrippedGoBinary = new(BuildStrippedGo, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>C program burning CPU 3:1 in three_quarters_work and one_quarter_work, called from run_rounds and main.</summary>
     public static Process StartNativeRatio(TimeSpan duration) => Start(NativeRatioBinary.Value, [Seconds(duration)]);
+
+    /// <summary>C program that burns <paramref name="cpuTime"/> of its own CPU time in burn_cpu (called from main), then exits.</summary>
+    public static Process StartShortLived(TimeSpan cpuTime) =>
+        Start(ShortLivedBinary.Value, [((int)cpuTime.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
+
+    /// <summary>The short-lived program's path, as /proc/PID/exe names it.</summary>
+    public static string ShortLivedPath => ShortLivedBinary.Value;
 
     /// <summary>tests/fixtures/goprof built with <c>-ldflags=-s -w</c>: no .symtab, no DWARF, only .gopclntab names its functions.</summary>
     public static Process StartStrippedGo(TimeSpan duration) => Start(StrippedGoBinary.Value, ["-duration", $"{(int)duration.TotalSeconds}s", "-hot", "0.7"]);
@@ -50,6 +59,14 @@ internal static class FixtureWorkloads
         var gcc = ExternalProcess.Require("gcc", "gcc");
         var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-ratio-").FullName, "ratio");
         ExternalProcess.RunChecked(gcc, ["-O0", "-g", "-fno-omit-frame-pointer", "-o", binary, Path.Combine(GoPeer.FixtureDirectory("native-ratio"), "ratio.c")]);
+        return binary;
+    }
+
+    private static string BuildShortLived()
+    {
+        var gcc = ExternalProcess.Require("gcc", "gcc");
+        var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-short-lived-").FullName, "short-lived");
+        ExternalProcess.RunChecked(gcc, ["-O0", "-g", "-fno-omit-frame-pointer", "-o", binary, Path.Combine(GoPeer.FixtureDirectory("short-lived"), "short_lived.c")]);
         return binary;
     }
 

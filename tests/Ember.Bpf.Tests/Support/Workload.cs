@@ -99,6 +99,9 @@ internal sealed class Workload : IDisposable
         return null;
     }
 
+    /// <summary>Waits for the workload to end by itself.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     public void Dispose()
     {
         if (!_process.HasExited)
