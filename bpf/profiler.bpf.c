@@ -82,7 +82,7 @@ struct {
 	__type(value, __u32);
 } pid_filter SEC(".maps");
 
-/* Processes already announced on process_events; the value is unused. */
+/* Processes already announced on process_events; the value is EMBER_KNOWN_*. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, EMBER_KNOWN_PIDS_ENTRIES);
@@ -193,29 +193,43 @@ static __always_inline long emit_process_event(__u32 tgid, __u32 kind, struct sa
 /* Announces a process on its first sample; BPF_NOEXIST makes one CPU the announcer when several race. */
 static __always_inline void announce_if_new(__u32 tgid, struct sampler_stats *st)
 {
-	__u32 unused = 0;
+	__u32 alive = EMBER_KNOWN_ALIVE;
 
 	if (bpf_map_lookup_elem(&known_pids, &tgid))
 		return;
 	/* An announcement the ring had no room for is tried again on the process's next sample. */
-	if (bpf_map_update_elem(&known_pids, &tgid, &unused, BPF_NOEXIST) == 0 &&
+	if (bpf_map_update_elem(&known_pids, &tgid, &alive, BPF_NOEXIST) == 0 &&
 	    emit_process_event(tgid, EMBER_PROCESS_SEEN, st) != 0)
 		bpf_map_delete_elem(&known_pids, &tgid);
 }
 
-/* Forgets a known process (it exec'd or exited) and tells the agent; unknown processes are left alone. */
+/*
+ * Tells the agent a known process exec'd or exited; unknown processes are left alone. An exec forgets
+ * it, so its next sample announces the new image. An exit marks it, so the samples the exiting task
+ * still takes (it runs on in the kernel after the tracepoint) do not announce it again; the mark
+ * goes when the pid is exec'd again, or when the LRU map evicts it.
+ */
 static __always_inline void forget_process(__u32 kind)
 {
 	__u32 zero = 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	struct sampler_stats *st = bpf_map_lookup_elem(&stats, &zero);
+	__u32 *state;
 
 	/* Only the main thread's exit ends the process; other threads leave while it goes on. */
 	if (!st || (kind == EMBER_PROCESS_EXIT && (__u32)pid_tgid != tgid))
 		return;
-	if (bpf_map_delete_elem(&known_pids, &tgid) == 0)
+	if (kind == EMBER_PROCESS_EXEC) {
+		if (bpf_map_delete_elem(&known_pids, &tgid) == 0)
+			emit_process_event(tgid, kind, st);
+		return;
+	}
+	state = bpf_map_lookup_elem(&known_pids, &tgid);
+	if (state && *state != EMBER_KNOWN_EXITED) {
+		*state = EMBER_KNOWN_EXITED;
 		emit_process_event(tgid, kind, st);
+	}
 }
 
 static __always_inline void record_sample(void *ctx, struct sampler_control *ctl, struct sampler_stats *st)

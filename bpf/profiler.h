@@ -13,8 +13,8 @@
  *
  * Processes that come and go: the first sample of a process (known_pids has no entry for it) puts
  * a process_event on the process_events ring buffer at once, so the agent reads its mappings and
- * binaries while it lives, not at the next drain. Exec and exit of a known process forget it and
- * say so; after an exec its next sample announces it again with its new image.
+ * binaries while it lives, not at the next drain. Exec and exit of a known process are reported
+ * too; an exec forgets it, so its next sample announces its new image, and an exit marks it.
  */
 #ifndef EMBER_PROFILER_H
 #define EMBER_PROFILER_H
@@ -33,6 +33,10 @@
 
 /* Bytes of the process_events ring buffer (a power of two, a multiple of the page size). */
 #define EMBER_PROCESS_EVENTS_BYTES (256 * 1024)
+
+/* Values of known_pids. */
+#define EMBER_KNOWN_ALIVE 0
+#define EMBER_KNOWN_EXITED 1 /* its exit was reported: an exiting task's last samples must not announce it again */
 
 /* process_event.kind */
 #define EMBER_PROCESS_SEEN 1 /* its first sample since the sampler loaded, or since its last exec */

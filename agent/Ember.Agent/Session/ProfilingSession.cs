@@ -88,10 +88,12 @@ public sealed class ProfilingSession(
 
                 // A process not alive before this drain has all its samples in it: its state may go at the cut.
                 var aliveBeforeDrain = processes.ListLivePids();
-                var counters = Drain();
+                // A drain's time is when it began: it takes what was counted until then, so a window holds
+                // the drains that began inside it, however long symbolizing them takes.
                 var now = time.GetUtcNow();
+                var counters = Drain();
 
-                // On schedule (a drain for the window's end keeps it), with one catch-up drain after a slow one.
+                // On schedule (a drain for the window's end keeps it), with one catch-up drain after a late one.
                 if (now >= nextDrain)
                 {
                     nextDrain = nextDrain + options.DrainInterval > now ? nextDrain + options.DrainInterval : now;
