@@ -32,21 +32,23 @@ public sealed class ProcessInfoReader(string procRoot = "/proc")
             return cached;
         }
 
-        return Read(pid, directory, startTicks, fallbackName);
+        return Remember(Read(pid, directory, startTicks, fallbackName));
     }
 
-    /// <summary>Reads the process's files now and caches the result when the process is still there.</summary>
-    private ProcessInfo Read(int pid, string directory, ulong? startTicks, string fallbackName)
+    /// <summary>Reads the process's files now.</summary>
+    private static ProcessInfo Read(int pid, string directory, ulong? startTicks, string fallbackName) => new(
+        pid,
+        TryRead(Path.Combine(directory, "comm"))?.TrimEnd('\n') ?? fallbackName,
+        TryReadLink(Path.Combine(directory, "exe")),
+        TryRead(Path.Combine(directory, "cgroup")) is { } cgroup ? CgroupParser.Parse(cgroup) : null,
+        startTicks ?? 0);
+
+    /// <summary>Caches what was read from a process that was still there (it had a start time).</summary>
+    private ProcessInfo Remember(ProcessInfo info)
     {
-        var info = new ProcessInfo(
-            pid,
-            TryRead(Path.Combine(directory, "comm"))?.TrimEnd('\n') ?? fallbackName,
-            TryReadLink(Path.Combine(directory, "exe")),
-            TryRead(Path.Combine(directory, "cgroup")) is { } cgroup ? CgroupParser.Parse(cgroup) : null,
-            startTicks ?? 0);
-        if (startTicks is not null)
+        if (info.StartTicks != 0)
         {
-            _cache[pid] = info;
+            _cache[info.Pid] = info;
         }
 
         return info;
@@ -78,17 +80,17 @@ public sealed class ProcessInfoReader(string procRoot = "/proc")
         lock (_lock)
         {
             var directory = Path.Combine(procRoot, pid.ToString(CultureInfo.InvariantCulture));
-            var startTicks = ReadStartTicks(directory);
-            var known = _cache.GetValueOrDefault(pid);
+            var fresh = Read(pid, directory, ReadStartTicks(directory), fallbackName);
 
             // Gone, or exiting: its stat stays readable until it is reaped, but its executable link
-            // goes with its memory, so a fresh read would lose what the first capture had.
-            if (known is not null && (startTicks is null || (startTicks == known.StartTicks && TryReadLink(Path.Combine(directory, "exe")) is null)))
+            // goes with its memory, so the fresh read would lose what the first capture had.
+            if (_cache.TryGetValue(pid, out var known)
+                && (fresh.StartTicks == 0 || (fresh.StartTicks == known.StartTicks && fresh.ExecutablePath is null)))
             {
                 return known;
             }
 
-            return Read(pid, directory, startTicks, fallbackName);
+            return Remember(fresh);
         }
     }
 

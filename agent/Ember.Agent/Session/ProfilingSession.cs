@@ -86,11 +86,12 @@ public sealed class ProfilingSession(
                     continue; // woken by a process event
                 }
 
-                // A process not alive before this drain has all its samples in it: its state may go at the cut.
-                var aliveBeforeDrain = processes.ListLivePids();
                 // A drain's time is when it began: it takes what was counted until then, so a window holds
                 // the drains that began inside it, however long symbolizing them takes.
                 var now = time.GetUtcNow();
+
+                // A process not alive before a cutting drain has all its samples in it: its state may go at the cut.
+                var aliveBeforeDrain = now >= windowEnd ? processes.ListLivePids() : null;
                 var counters = Drain();
 
                 // On schedule (a drain for the window's end keeps it), with one catch-up drain after a late one.
@@ -98,7 +99,7 @@ public sealed class ProfilingSession(
                 {
                     nextDrain = nextDrain + options.DrainInterval > now ? nextDrain + options.DrainInterval : now;
                 }
-                if (now >= windowEnd)
+                if (aliveBeforeDrain is not null)
                 {
                     windowStart = Cut(windowStart, now, counters);
 

@@ -11,7 +11,8 @@ namespace Ember.Agent.Symbolization;
 public sealed class StackSymbolizer(IFrameResolver resolver)
 {
     private readonly Dictionary<ulong, ResolvedFrame> _kernelFrames = [];
-    private readonly Dictionary<(int Pid, ulong Address), ResolvedFrame> _userFrames = [];
+    // Per process, so a process announced again drops its frames without a scan of everyone's.
+    private readonly Dictionary<int, Dictionary<ulong, ResolvedFrame>> _userFrames = [];
 
     /// <summary>Symbolizes both stacks of <paramref name="sample"/>.</summary>
     public ResolvedSample Resolve(CpuSample sample)
@@ -31,13 +32,19 @@ public sealed class StackSymbolizer(IFrameResolver resolver)
         }
 
         var user = new ResolvedFrame[sample.UserStack.Count];
+        if (!_userFrames.TryGetValue(sample.Pid, out var processFrames))
+        {
+            processFrames = [];
+            _userFrames.Add(sample.Pid, processFrames);
+        }
+
         for (var i = 0; i < user.Length; i++)
         {
-            var key = (sample.Pid, sample.UserStack[i]);
-            if (!_userFrames.TryGetValue(key, out var frame))
+            var address = sample.UserStack[i];
+            if (!processFrames.TryGetValue(address, out var frame))
             {
-                frame = resolver.ResolveUser(sample.Pid, key.Item2);
-                _userFrames.Add(key, frame);
+                frame = resolver.ResolveUser(sample.Pid, address);
+                processFrames.Add(address, frame);
             }
 
             user[i] = frame;
@@ -57,13 +64,7 @@ public sealed class StackSymbolizer(IFrameResolver resolver)
     /// Drops what this window resolved for <paramref name="pid"/> after it was announced again: those
     /// frames belonged to its earlier image, or to an earlier process with that pid.
     /// </summary>
-    public void Renew(int pid)
-    {
-        foreach (var key in _userFrames.Keys.Where(k => k.Pid == pid).ToList())
-        {
-            _userFrames.Remove(key);
-        }
-    }
+    public void Renew(int pid) => _userFrames.Remove(pid);
 
     /// <summary>Starts the next window's caches and drops the resolver's state for exited processes.</summary>
     public void Prune(IReadOnlySet<int> livePids)

@@ -57,7 +57,7 @@ public sealed class ShortLivedProcessTests(ITestOutputHelper log) : IDisposable
         foreach (var pid in pids)
         {
             var user = stacks[pid].Where(s => s.Frames.Any(f => f.FrameType != "kernel")).ToList();
-            var named = user.Where(s => CallsFromMain(s.Frames)).Sum(s => s.Count);
+            var named = user.Where(s => FixtureWorkloads.IsShortLivedWork(s.Frames.Select(f => f.Name))).Sum(s => s.Count);
             if (named == 0)
             {
                 nameless.Add($"{pid} ({user.Sum(s => s.Count)} samples: {Describe(user)})");
@@ -73,13 +73,6 @@ public sealed class ShortLivedProcessTests(ITestOutputHelper log) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static bool CallsFromMain((string Name, string FrameType)[] frames)
-    {
-        var user = frames.SkipWhile(f => f.FrameType == "kernel").Select(f => f.Name).ToList();
-        var burn = user.IndexOf("burn_cpu");
-        return burn >= 0 && burn + 1 < user.Count && user[burn + 1] == "main";
-    }
 
     private static string Describe(IEnumerable<(long Count, (string Name, string FrameType)[] Frames)> stacks) =>
         string.Join(" | ", stacks.Take(3).Select(s => string.Join(" <- ", s.Frames.Select(f => f.Name))));

@@ -1,4 +1,5 @@
 using Ember.Agent.Kubernetes;
+using Ember.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -44,17 +45,6 @@ internal sealed class PodCacheHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails after a generous deadline.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
-    }
-
     /// <summary>Advances <paramref name="time"/> by a minute at a time, with a real moment in between for the cache to act, until <paramref name="condition"/> holds.</summary>
     public static async Task AdvanceUntilAsync(FakeTimeProvider time, Func<bool> condition, string what)
     {
@@ -68,7 +58,7 @@ internal sealed class PodCacheHarness : IAsyncDisposable
     }
 
     /// <summary>Waits until the cache has a watch open (so events sent now reach it).</summary>
-    public Task WatchingAsync() => EventuallyAsync(() => Api.OpenWatches > 0, "the cache watches");
+    public Task WatchingAsync() => Eventually.HoldsAsync(() => Api.OpenWatches > 0, "the cache watches");
 
     public async Task StopAsync()
     {

@@ -1,5 +1,6 @@
 using Ember.Agent.Kubernetes;
 using Ember.Agent.Processes;
+using Ember.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ember.Agent.Tests.Kubernetes;
@@ -71,7 +72,7 @@ public class PodMetadataCacheTests
 
         k8s.Api.Send("ADDED", Batch);
 
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the added pod is known");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the added pod is known");
         Assert.Equal("report", k8s.Cache.Find(Identity(BatchId))!.ContainerName);
     }
 
@@ -85,7 +86,7 @@ public class PodMetadataCacheTests
 
         k8s.Api.Send("MODIFIED", Batch);
 
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId))?.ContainerName == "report", "the started container is known");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId))?.ContainerName == "report", "the started container is known");
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public class PodMetadataCacheTests
 
         k8s.Api.Send("DELETED", Batch);
 
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId, BatchUid)) is null, "the deleted pod is forgotten");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId, BatchUid)) is null, "the deleted pod is forgotten");
         Assert.Equal(1, k8s.Cache.PodCount);
         Assert.NotNull(k8s.Cache.Find(Identity(CheckoutId)));
     }
@@ -111,7 +112,7 @@ public class PodMetadataCacheTests
         k8s.Api.Put(Batch);
         k8s.Api.CompactHistory();
 
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the relist finds the pod");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the relist finds the pod");
         Assert.True(k8s.Api.ListRequests >= 2);
     }
 
@@ -124,7 +125,7 @@ public class PodMetadataCacheTests
         k8s.Api.Put(Batch);
         k8s.Api.SendGoneEvent();
 
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the relist finds the pod");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the relist finds the pod");
         Assert.True(k8s.Api.ListRequests >= 2);
     }
 
@@ -135,16 +136,16 @@ public class PodMetadataCacheTests
         await k8s.WatchingAsync();
         k8s.Api.SendBookmark();
         var bookmark = k8s.Api.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await PodCacheHarness.EventuallyAsync(() => k8s.Api.WatchRequests >= 1, "the first watch");
+        await Eventually.HoldsAsync(() => k8s.Api.WatchRequests >= 1, "the first watch");
 
         k8s.Api.CloseWatches();
 
-        await PodCacheHarness.EventuallyAsync(() => k8s.Api.WatchRequests >= 2 && k8s.Api.OpenWatches > 0, "the cache watches again");
+        await Eventually.HoldsAsync(() => k8s.Api.WatchRequests >= 2 && k8s.Api.OpenWatches > 0, "the cache watches again");
         Assert.Equal(bookmark, k8s.Api.Requests.Last(r => r.IsWatch).Query["resourceVersion"]);
         Assert.Equal(1, k8s.Api.ListRequests);
 
         k8s.Api.Send("ADDED", Batch);
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the new watch delivers events");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the new watch delivers events");
     }
 
     [Fact]
@@ -180,7 +181,7 @@ public class PodMetadataCacheTests
         await k8s.StopAsync();
 
         Assert.True(k8s.Run.IsCompletedSuccessfully);
-        await PodCacheHarness.EventuallyAsync(() => k8s.Api.OpenWatches == 0, "the watch stream is closed");
+        await Eventually.HoldsAsync(() => k8s.Api.OpenWatches == 0, "the watch stream is closed");
     }
 
     [Fact]
@@ -237,7 +238,7 @@ public class PodMetadataCacheTests
 
         k8s.Api.Send("MODIFIED", OnOtherNode);
         k8s.Api.Send("ADDED", Batch);
-        await PodCacheHarness.EventuallyAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the node-1 event arrives");
+        await Eventually.HoldsAsync(() => k8s.Cache.Find(Identity(BatchId)) is not null, "the node-1 event arrives");
 
         Assert.Null(k8s.Cache.Find(Identity(OtherNodeId, OtherNodeUid)));
         Assert.Equal(2, k8s.Cache.PodCount);

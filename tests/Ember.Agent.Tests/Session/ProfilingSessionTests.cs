@@ -5,6 +5,7 @@ using Ember.Agent.Session;
 using Ember.Agent.Symbolization;
 using Ember.Agent.Telemetry;
 using Ember.Profiles.Otlp;
+using Ember.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Ember.Agent.Tests.Session;
@@ -18,6 +19,7 @@ public sealed class ProfilingSessionTests : IDisposable
 {
     private const int Hot = 100;
     private const int Cold = 200;
+    private const int ShortLived = 300;
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(5);
 
@@ -159,24 +161,14 @@ public sealed class ProfilingSessionTests : IDisposable
     [Fact]
     public async Task A_process_the_kernel_announces_keeps_its_name_and_is_captured_for_symbols_though_it_exits_before_the_drain()
     {
-        const int ShortLived = 300;
-        AddProcess(ShortLived, "short-lived", startTicks: 4242);
-        var source = new FakeSampleSource(_ => [Sample(ShortLived, 4, 0x40)]);
-        var running = Run(source, new ProfilingSessionOptions { DrainInterval = Drain, Window = TimeSpan.FromMinutes(10) });
-        await source.Started;
+        var resource = await RecordShortLivedAsync(async source =>
+        {
+            source.Announce(new ProcessLifecycleEvent(ShortLived, ProcessLifecycle.Seen, "worker"));
+            await Eventually.HoldsAsync(() => _resolver.Captures.Contains(ShortLived), "the session captures the announced process");
+            source.Announce(new ProcessLifecycleEvent(ShortLived, ProcessLifecycle.Exit, "worker"));
+            await Eventually.HoldsAsync(() => _statistics.ProcessesExited == 1, "the session counts the exit");
+        });
 
-        source.Announce(new ProcessLifecycleEvent(ShortLived, ProcessLifecycle.Seen, "worker"));
-        await EventuallyAsync(() => _resolver.Captures.Contains(ShortLived), "the session captures the announced process");
-        source.Announce(new ProcessLifecycleEvent(ShortLived, ProcessLifecycle.Exit, "worker"));
-        await EventuallyAsync(() => _statistics.ProcessesExited == 1, "the session counts the exit");
-        Directory.Delete(Path.Combine(_procRoot, $"{ShortLived}"), recursive: true);
-        _time.Advance(Drain);
-        Assert.Equal(1, await source.NextDrainAsync());
-        await _stop.CancelAsync();
-        await running;
-        var window = await _output.NextAsync();
-
-        var resource = Assert.Single(window.Data.ResourceProfiles).Resource;
         Assert.Equal("short-lived", resource.Attributes.Single(a => a.Key == "process.executable.name").Value.StringValue);
         Assert.Equal(1, _statistics.ProcessesCaptured);
         Assert.Contains(_resolver.UserLookups, l => l == (ShortLived, 0x40UL));
@@ -185,34 +177,32 @@ public sealed class ProfilingSessionTests : IDisposable
     [Fact]
     public async Task Without_an_announcement_a_process_gone_before_the_drain_is_named_by_its_thread()
     {
-        const int ShortLived = 300;
+        var resource = await RecordShortLivedAsync(_ => Task.CompletedTask);
+
+        // The control for the test above: what the capture saves is exactly what is lost without it.
+        Assert.Equal("main", resource.Attributes.Single(a => a.Key == "process.executable.name").Value.StringValue);
+        Assert.Empty(_resolver.Captures);
+    }
+
+    /// <summary>
+    /// One window over a process that <paramref name="whileAlive"/> may announce, which then exits
+    /// before the only drain; returns the window's one resource.
+    /// </summary>
+    private async Task<Resource> RecordShortLivedAsync(Func<FakeSampleSource, Task> whileAlive)
+    {
         AddProcess(ShortLived, "short-lived", startTicks: 4242);
         var source = new FakeSampleSource(_ => [Sample(ShortLived, 4, 0x40)]);
         var running = Run(source, new ProfilingSessionOptions { DrainInterval = Drain, Window = TimeSpan.FromMinutes(10) });
         await source.Started;
 
+        await whileAlive(source);
         Directory.Delete(Path.Combine(_procRoot, $"{ShortLived}"), recursive: true);
         _time.Advance(Drain);
         Assert.Equal(1, await source.NextDrainAsync());
         await _stop.CancelAsync();
         await running;
         var window = await _output.NextAsync();
-
-        // The control for the test above: what the capture saves is exactly what is lost without it.
-        var resource = Assert.Single(window.Data.ResourceProfiles).Resource;
-        Assert.Equal("main", resource.Attributes.Single(a => a.Key == "process.executable.name").Value.StringValue);
-        Assert.Empty(_resolver.Captures);
-    }
-
-    /// <summary>Polls every 100 ms: the session's loop runs on its own thread.</summary>
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        return Assert.Single(window.Data.ResourceProfiles).Resource;
     }
 
     private Task Run(FakeSampleSource source, ProfilingSessionOptions options, IProcessLabels? labels = null)

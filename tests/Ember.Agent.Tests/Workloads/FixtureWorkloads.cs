@@ -22,6 +22,14 @@ internal static class FixtureWorkloads
     public static Process StartShortLived(TimeSpan cpuTime) =>
         Start(ShortLivedBinary.Value, [((int)cpuTime.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)]);
 
+    /// <summary>True for a stack (frame names, leaf first) of the short-lived program's work: burn_cpu called from main.</summary>
+    public static bool IsShortLivedWork(IEnumerable<string> frames)
+    {
+        var names = frames.ToList();
+        var burn = names.IndexOf("burn_cpu");
+        return burn >= 0 && burn + 1 < names.Count && names[burn + 1] == "main";
+    }
+
     /// <summary>The short-lived program's path, as /proc/PID/exe names it.</summary>
     public static string ShortLivedPath => ShortLivedBinary.Value;
 

@@ -1,8 +1,11 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Ember.Bridge.Configuration;
 using Ember.Bridge.Hosting;
 using Ember.Bridge.Sinks;
+using Ember.Profiles.Otlp;
 using Ember.Profiles.Tests.Oracle.Collector;
+using Ember.TestSupport;
 using Grpc.Net.Client;
 
 namespace Ember.Bridge.Tests.Hosting;
@@ -82,14 +85,9 @@ internal sealed class TestBridge : IAsyncDisposable
     /// </summary>
     public async Task DeliverSentinelAsync(RecordingSink sink, string? token = null)
     {
-        using var response = await PostOtlpAsync(Ember.Profiles.Otlp.OtlpCodec.Encode(TestProfiles.Cpu(Sentinel)), token: token);
-        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!sink.Delivered.SelectMany(TestProfiles.Services).Contains(Sentinel))
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"{sink.Name}: the sentinel profile was not delivered in time");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+        using var response = await PostOtlpAsync(OtlpCodec.Encode(TestProfiles.Cpu(Sentinel)), token: token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Eventually.HoldsAsync(() => sink.Delivered.SelectMany(TestProfiles.Services).Contains(Sentinel), $"{sink.Name} has the sentinel profile");
     }
 
     public async ValueTask DisposeAsync()
