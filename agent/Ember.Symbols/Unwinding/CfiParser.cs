@@ -303,13 +303,8 @@ internal sealed class CfiParser
         var cursor = new CfiCursor(span, entry.BodyStart, entry.End);
         var begin = PointerEncoding.Read(ref cursor, cie.FdeEncoding, _bases, allowIndirect: false);
         var range = PointerEncoding.ReadValue(ref cursor, cie.FdeEncoding);
-        if (!cie.IsUnderstood)
-        {
-            AddFde(fdes, entry, cie, begin, range, cursor.Position);
-            return;
-        }
-
-        if (cie.HasAugmentationData)
+        // An FDE of a CIE not understood keeps only its range: its rows are unsupported.
+        if (cie.IsUnderstood && cie.HasAugmentationData)
         {
             cursor.Skip(ReadAugmentationLength(ref cursor));
         }
