@@ -18,7 +18,10 @@
  * <linux/types.h> pulls <asm/types.h>, which Debian keeps in the multiarch include directory that
  * clang does not search for -target bpf. These values are kernel ABI and never change.
  */
+typedef unsigned char __u8;
+typedef signed char __s8;
 typedef unsigned short __u16;
+typedef short __s16;
 typedef unsigned int __u32;
 typedef unsigned long long __u64;
 typedef int __s32;
@@ -26,9 +29,13 @@ typedef long long __s64;
 typedef __u16 __be16;
 typedef __u32 __be32;
 typedef __u32 __wsum;
+typedef _Bool bool;
+#define true 1
+#define false 0
 
 #define BPF_MAP_TYPE_HASH 1
 #define BPF_MAP_TYPE_ARRAY 2
+#define BPF_MAP_TYPE_PROG_ARRAY 3
 #define BPF_MAP_TYPE_PERCPU_ARRAY 6
 #define BPF_MAP_TYPE_STACK_TRACE 7
 #define BPF_MAP_TYPE_LRU_HASH 9
@@ -51,6 +58,8 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 #define DEFAULT_COUNT_ENTRIES 16384
 #define DEFAULT_STACK_ENTRIES 16384
 #define DEFAULT_PID_FILTER_ENTRIES 1024
+#define DEFAULT_UNWIND_ROWS (1 << 20)
+#define DEFAULT_UNWIND_PROCESSES 4096
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -109,10 +118,63 @@ struct stacks_map {
 	__uint(value_size, EMBER_MAX_STACK_DEPTH * sizeof(__u64));
 };
 
+/* User stacks the program walked, by hash; the same value layout as a stack map's. */
+struct ustacks_map {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DEFAULT_STACK_ENTRIES);
+	__type(key, __u32);
+	__uint(value_size, EMBER_MAX_STACK_DEPTH * sizeof(__u64));
+};
+
+/* Every table's rows, back to back; the agent allocates and writes them. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DEFAULT_UNWIND_ROWS);
+	__type(key, __u32);
+	__type(value, struct unwind_row);
+} unwind_rows SEC(".maps");
+
+/* The executable mappings of every process the agent has read, by thread group id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DEFAULT_UNWIND_PROCESSES);
+	__type(key, __u32);
+	__type(value, struct process_unwind);
+} unwind_processes SEC(".maps");
+
+/* A walk in progress, per CPU: it outlives one program run across the tail calls. */
+struct unwind_state {
+	struct sample_key key;
+	__u32 slot;
+	__u64 ip;
+	__u64 sp;
+	__u64 bp;
+	__u32 depth;
+	__u32 runs;
+	__u64 frames[EMBER_MAX_STACK_DEPTH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct unwind_state);
+} unwind_scratch SEC(".maps");
+
+/* Slot 0: walk_user_stack. The agent fills it after load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} unwind_programs SEC(".maps");
+
 struct counts_map counts_0 SEC(".maps");
 struct counts_map counts_1 SEC(".maps");
 struct stacks_map stacks_0 SEC(".maps");
 struct stacks_map stacks_1 SEC(".maps");
+struct ustacks_map ustacks_0 SEC(".maps");
+struct ustacks_map ustacks_1 SEC(".maps");
 
 static __always_inline void count_stack_error(long err, struct stack_errors *errors)
 {
@@ -124,32 +186,6 @@ static __always_inline void count_stack_error(long err, struct stack_errors *err
 		errors->no_memory++;
 	else
 		errors->other++;
-}
-
-/*
- * The unwinding step: fills the key's stack ids from the slot's stack map. This one walks frame
- * pointers through the kernel's perf callchain; a DWARF unwinder replaces this function and fills
- * the same two fields.
- */
-static __always_inline void unwind_frame_pointers(void *ctx, void *stack_map, struct sample_key *key,
-						  struct sampler_stats *st)
-{
-	long id = bpf_get_stackid(ctx, stack_map, BPF_F_USER_STACK);
-
-	if (id >= 0) {
-		key->user_stack_id = id;
-	} else {
-		key->user_stack_id = EMBER_NO_STACK;
-		count_stack_error(id, &st->user_stack);
-	}
-
-	id = bpf_get_stackid(ctx, stack_map, 0);
-	if (id >= 0) {
-		key->kernel_stack_id = id;
-	} else {
-		key->kernel_stack_id = EMBER_NO_STACK;
-		count_stack_error(id, &st->kernel_stack);
-	}
 }
 
 static __always_inline void add_count(void *count_map, struct sample_key *key, struct sampler_stats *st)
@@ -232,12 +268,70 @@ static __always_inline void forget_process(__u32 kind)
 	}
 }
 
+/* The first registers of struct pt_regs on x86-64 (the uapi layout, also bpf_perf_event_data.regs). */
+struct user_regs {
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+
+/*
+ * The user registers of the sampled task: the interrupted ones when the sample hit user mode, else
+ * those saved on kernel entry (bpf_task_pt_regs, 5.15+). False for a kernel thread: no user stack.
+ */
+static __always_inline bool read_user_regs(void *ctx, struct user_regs *regs)
+{
+	struct user_regs *interrupted = ctx;
+
+	if ((interrupted->cs & 3) == 3) {
+		regs->ip = interrupted->ip;
+		regs->sp = interrupted->sp;
+		regs->bp = interrupted->bp;
+		return true;
+	}
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct user_regs *saved = (struct user_regs *)bpf_task_pt_regs(task);
+	if (!saved || bpf_probe_read_kernel(regs, sizeof(*regs), saved) != 0)
+		return false;
+	return (regs->cs & 3) == 3 && regs->ip != 0;
+}
+
+/* Starts a walk of the user stack; false when the walk cannot run and the caller must count the sample itself. */
+static __always_inline bool begin_walk(void *ctx, struct sample_key *key, __u32 slot, struct sampler_stats *st)
+{
+	__u32 zero = 0;
+	struct unwind_state *state = bpf_map_lookup_elem(&unwind_scratch, &zero);
+	struct user_regs regs = {};
+
+	if (!state)
+		return false;
+	if (!read_user_regs(ctx, &regs)) {
+		key->user_stack_id = EMBER_NO_STACK;
+		st->user_stack.no_frames++;
+		return false;
+	}
+	state->key = *key;
+	state->slot = slot;
+	state->ip = regs.ip;
+	state->sp = regs.sp;
+	state->bp = regs.bp;
+	state->depth = 0;
+	state->runs = 0;
+	st->unwind.stacks++;
+	if (!bpf_map_lookup_elem(&unwind_processes, &key->pid))
+		st->unwind.no_process++;
+	bpf_tail_call(ctx, &unwind_programs, 0);
+	/* Only reached when the tail call failed: the kernel's frame-pointer walk stands in. */
+	st->unwind.tail_call_failed++;
+	return false;
+}
+
 static __always_inline void record_sample(void *ctx, struct sampler_control *ctl, struct sampler_stats *st)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	__u32 flags = ctl->flags;
 	struct sample_key key = {};
+	void *stack_map;
+	long id;
 
 	st->samples++;
 
@@ -252,17 +346,251 @@ static __always_inline void record_sample(void *ctx, struct sampler_control *ctl
 
 	/* Read after the epoch became odd (see sample_cpu): the agent may flip it at any time. */
 	__u32 slot = *(volatile __u32 *)&ctl->active_slot;
+	stack_map = slot == 0 ? (void *)&stacks_0 : (void *)&stacks_1;
 
 	announce_if_new(tgid, st);
 	key.pid = tgid;
 	bpf_get_current_comm(&key.comm, sizeof(key.comm));
-	if (slot == 0) {
-		unwind_frame_pointers(ctx, &stacks_0, &key, st);
-		add_count(&counts_0, &key, st);
+
+	id = bpf_get_stackid(ctx, stack_map, 0);
+	if (id >= 0) {
+		key.kernel_stack_id = id;
 	} else {
-		unwind_frame_pointers(ctx, &stacks_1, &key, st);
-		add_count(&counts_1, &key, st);
+		key.kernel_stack_id = EMBER_NO_STACK;
+		count_stack_error(id, &st->kernel_stack);
 	}
+
+	/* A walk that starts ends in walk_user_stack, which counts the sample and closes the epoch. */
+	if ((flags & EMBER_FLAG_UNWIND) && begin_walk(ctx, &key, slot, st))
+		return;
+	if (key.user_stack_id != EMBER_NO_STACK) {
+		id = bpf_get_stackid(ctx, stack_map, BPF_F_USER_STACK);
+		if (id >= 0) {
+			key.user_stack_id = id;
+		} else {
+			key.user_stack_id = EMBER_NO_STACK;
+			count_stack_error(id, &st->user_stack);
+		}
+	}
+	add_count(slot == 0 ? (void *)&counts_0 : (void *)&counts_1, &key, st);
+}
+
+/* The mapping of proc holding pc, or NULL. Mappings are sorted by start and do not overlap. */
+static __always_inline struct unwind_mapping *find_mapping(struct process_unwind *proc, __u64 pc)
+{
+	__u32 lo = 0, hi = proc->count;
+
+	if (hi > EMBER_MAX_UNWIND_MAPPINGS)
+		hi = EMBER_MAX_UNWIND_MAPPINGS;
+	/* lo ends as the number of mappings that start at or below pc: 7 halvings cover 64. */
+	for (int i = 0; i < 7 && lo < hi; i++) {
+		__u32 mid = (lo + hi) / 2;
+
+		if (mid >= EMBER_MAX_UNWIND_MAPPINGS)
+			return NULL;
+		if (proc->mappings[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || lo > EMBER_MAX_UNWIND_MAPPINGS)
+		return NULL;
+	struct unwind_mapping *mapping = &proc->mappings[lo - 1];
+	return pc < mapping->end ? mapping : NULL;
+}
+
+/* The row of mapping's table covering table pc, or NULL when pc is before its first row. */
+static __always_inline struct unwind_row *find_row(struct unwind_mapping *mapping, __u32 pc)
+{
+	__u32 first = mapping->first_row, count = mapping->row_count;
+	__u32 lo, hi;
+
+	if (count > EMBER_MAX_TABLE_ROWS)
+		return NULL;
+	lo = first;
+	hi = first + count;
+	/* lo ends as the first row past pc: 23 halvings cover 2^22 rows. */
+	for (int i = 0; i < EMBER_ROW_SEARCH_STEPS + 1 && lo < hi; i++) {
+		__u32 mid = lo + (hi - lo) / 2;
+		struct unwind_row *row = bpf_map_lookup_elem(&unwind_rows, &mid);
+
+		if (!row)
+			return NULL;
+		if (row->pc <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == first)
+		return NULL;
+	lo--;
+	return bpf_map_lookup_elem(&unwind_rows, &lo);
+}
+
+/* The row to step the current frame by, or NULL to use frame pointers; counts why not a row. */
+static __always_inline struct unwind_row *row_for(struct process_unwind *proc, __u64 pc, struct unwind_stats *us)
+{
+	struct unwind_mapping *mapping = proc ? find_mapping(proc, pc) : NULL;
+	struct unwind_row *row;
+
+	if (!proc)
+		return NULL;
+	if (!mapping || (mapping->row_count == 0 && mapping->first_row != EMBER_TABLE_EVICTED)) {
+		us->no_table++;
+		return NULL;
+	}
+	if (mapping->first_row == EMBER_TABLE_EVICTED) {
+		us->table_evicted++;
+		return NULL;
+	}
+	if (pc < mapping->bias || pc - mapping->bias > 0xffffffffULL) {
+		us->no_row++;
+		return NULL;
+	}
+	row = find_row(mapping, (__u32)(pc - mapping->bias));
+	if (!row || (row->rule & 0xf) == EMBER_CFA_NONE) {
+		us->no_row++;
+		return NULL;
+	}
+	if ((row->rule & 0xf) > EMBER_CFA_PLT) {
+		us->unsupported++;
+		return NULL;
+	}
+	return row;
+}
+
+/* Records the current frame and moves to its caller; false when the walk ends here. */
+static __always_inline bool step_frame(struct unwind_state *state, struct process_unwind *proc, struct unwind_stats *us)
+{
+	__u32 depth = state->depth;
+	__u64 ip = state->ip;
+
+	if (depth >= EMBER_MAX_STACK_DEPTH) {
+		us->depth++;
+		return false;
+	}
+	state->frames[depth] = ip;
+	state->depth = depth + 1;
+
+	/* A caller's ip is a return address, maybe past the call's function: look up the call itself. */
+	struct unwind_row *row = row_for(proc, depth == 0 ? ip : ip - 1, us);
+	__u64 words[2];
+
+	if (row) {
+		__s64 offset = (__s16)row->cfa_offset;
+		__u8 rule = row->rule;
+		__u64 cfa;
+
+		if ((rule & 0xf) == EMBER_CFA_SP)
+			cfa = state->sp + offset;
+		else if ((rule & 0xf) == EMBER_CFA_FP)
+			cfa = state->bp + offset;
+		else
+			cfa = state->sp + 8 + ((__s64)(ip & 15) >= offset ? 8 : 0);
+		if (bpf_probe_read_user(&words[1], sizeof(words[1]), (void *)(cfa - 8)) != 0) {
+			us->read_fault++;
+			return false;
+		}
+		if (rule & EMBER_FP_AT_CFA) {
+			__s64 at = (__s8)row->fp_offset * 8;
+			if (bpf_probe_read_user(&words[0], sizeof(words[0]), (void *)(cfa + at)) != 0) {
+				us->read_fault++;
+				return false;
+			}
+			state->bp = words[0];
+		}
+		/* The stack grows down: a caller's frame is above its callee's, or the rows are wrong. */
+		if (cfa <= state->sp)
+			return false;
+		state->sp = cfa;
+		state->ip = words[1];
+		us->frames_table++;
+	} else {
+		if (state->bp == 0)
+			return false;
+		if (bpf_probe_read_user(words, sizeof(words), (void *)state->bp) != 0) {
+			us->read_fault++;
+			return false;
+		}
+		state->sp = state->bp + 16;
+		state->bp = words[0];
+		state->ip = words[1];
+		us->frames_fp++;
+	}
+	return state->ip != 0;
+}
+
+/* Stores the walked stack in the slot's ustacks map and counts the sample under it. */
+static __always_inline void finish_walk(struct unwind_state *state, struct sampler_stats *st)
+{
+	__u64 hash = 14695981039346656037ULL;
+	__u32 depth = state->depth;
+	void *ustacks = state->slot == 0 ? (void *)&ustacks_0 : (void *)&ustacks_1;
+	__u64 *stored;
+
+	/* FNV-1a over the frames; the frames past the depth are zeroed, as in a stack map. */
+	for (int i = 0; i < EMBER_MAX_STACK_DEPTH; i++) {
+		if (i < depth)
+			hash = (hash ^ state->frames[i]) * 1099511628211ULL;
+		else
+			state->frames[i] = 0;
+	}
+	__u32 id = ((__u32)hash ^ (__u32)(hash >> 32)) | EMBER_OWN_STACK;
+	if (id == EMBER_NO_STACK)
+		id ^= 1;
+
+	stored = bpf_map_lookup_elem(ustacks, &id);
+	if (!stored) {
+		long err = bpf_map_update_elem(ustacks, &id, state->frames, BPF_NOEXIST);
+
+		/* Another CPU stored the same hash first: compare with what it stored. */
+		if (err == -EEXIST)
+			stored = bpf_map_lookup_elem(ustacks, &id);
+		else if (err != 0) {
+			st->unwind.stack_map_full++;
+			id = EMBER_NO_STACK;
+		}
+	}
+	for (int i = 0; stored && i < EMBER_MAX_STACK_DEPTH; i++) {
+		if (stored[i] != state->frames[i]) {
+			st->unwind.stack_collisions++;
+			id = EMBER_NO_STACK;
+			break;
+		}
+	}
+	state->key.user_stack_id = id;
+	add_count(state->slot == 0 ? (void *)&counts_0 : (void *)&counts_1, &state->key, st);
+}
+
+/*
+ * Walks EMBER_FRAMES_PER_RUN frames of the user stack begun by sample_cpu, then tail-calls itself
+ * for the next ones; the last run counts the sample and closes the epoch sample_cpu opened.
+ */
+SEC("perf_event")
+int walk_user_stack(void *ctx)
+{
+	__u32 zero = 0;
+	struct unwind_state *state = bpf_map_lookup_elem(&unwind_scratch, &zero);
+	struct sampler_stats *st = bpf_map_lookup_elem(&stats, &zero);
+	__u64 *epoch = bpf_map_lookup_elem(&epochs, &zero);
+	bool more = true;
+
+	if (!state || !st || !epoch)
+		return 0;
+
+	struct process_unwind *proc = bpf_map_lookup_elem(&unwind_processes, &state->key.pid);
+	for (int i = 0; i < EMBER_FRAMES_PER_RUN && more; i++)
+		more = step_frame(state, proc, &st->unwind);
+
+	if (more) {
+		state->runs++;
+		bpf_tail_call(ctx, &unwind_programs, 0);
+		/* The kernel's limit of 33 tail calls is far above 127 / EMBER_FRAMES_PER_RUN runs. */
+		st->unwind.tail_call_failed++;
+	}
+	finish_walk(state, st);
+	__sync_fetch_and_add(epoch, 1);
+	return 0;
 }
 
 SEC("perf_event")

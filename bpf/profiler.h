@@ -1,8 +1,8 @@
 /*
  * profiler.h: the ABI between profiler.bpf.c and the agent (Ember.Agent.Sampling.ProfilerAbi).
  *
- * Every struct and constant that crosses the kernel boundary lives here, built only from __u32 and
- * __u64 so both sides lay it out the same way. The includer provides those types: <linux/types.h>
+ * Every struct and constant that crosses the kernel boundary lives here, built only from fixed-width
+ * __u8 to __u64 fields at their natural alignment, so both sides lay it out the same way. The includer provides those types: <linux/types.h>
  * in user space, profiler.bpf.c's own typedefs in BPF. Change a struct here and in ProfilerAbi.cs
  * together: the static asserts below and the C# layout test catch the side that was forgotten.
  *
@@ -15,6 +15,15 @@
  * a process_event on the process_events ring buffer at once, so the agent reads its mappings and
  * binaries while it lives, not at the next drain. Exec and exit of a known process are reported
  * too; an exec forgets it, so its next sample announces its new image, and an exit marks it.
+ *
+ * User stacks without frame pointers: the agent turns each executable file's .eh_frame into rows
+ * (unwind_row) in one shared array (unwind_rows) and gives every process it has read the list of its
+ * executable mappings (process_unwind in unwind_processes), each pointing at its file's rows. The
+ * program then walks the user stack itself, frame by frame: by the row covering the pc where a
+ * mapping has one, by frame pointers where it has none (Go, JIT code, files without .eh_frame).
+ * Stacks it walks go to the slot's user stack map (ustacks_0/1), keyed by a hash of their frames
+ * with EMBER_OWN_STACK set in sample_key.user_stack_id; the kernel's stack map keeps kernel stacks,
+ * and user stacks when the walk cannot run (EMBER_FLAG_UNWIND off, or the tail call failed).
  */
 #ifndef EMBER_PROFILER_H
 #define EMBER_PROFILER_H
@@ -46,6 +55,32 @@
 /* sampler_control.flags */
 #define EMBER_FLAG_FILTER_PIDS 0x1U /* count only processes listed in pid_filter */
 #define EMBER_FLAG_SAMPLE_IDLE 0x2U /* count the idle task (pid 0) too */
+#define EMBER_FLAG_UNWIND 0x4U      /* walk user stacks in the program (tables, then frame pointers) */
+
+/* A user_stack_id with this bit refers to the slot's ustacks map, not to its stack map. */
+#define EMBER_OWN_STACK 0x80000000U
+
+/* Executable mappings per process the walk knows; the rest are walked by frame pointers. */
+#define EMBER_MAX_UNWIND_MAPPINGS 64
+
+/* Frames the walk takes per program run; it tail-calls itself for the next ones. */
+#define EMBER_FRAMES_PER_RUN 16
+
+/* Halvings of a table search: tables hold at most 2^22 rows. */
+#define EMBER_ROW_SEARCH_STEPS 22
+#define EMBER_MAX_TABLE_ROWS (1U << EMBER_ROW_SEARCH_STEPS)
+
+/* unwind_mapping.first_row when the mapping's table was evicted (row_count is then 0). */
+#define EMBER_TABLE_EVICTED 0xffffffffU
+
+/* unwind_row.rule, low nibble: how the canonical frame address (CFA) is found. */
+#define EMBER_CFA_NONE 0        /* no FDE covers the pc: walk by frame pointers */
+#define EMBER_CFA_SP 1          /* CFA = rsp + cfa_offset */
+#define EMBER_CFA_FP 2          /* CFA = rbp + cfa_offset */
+#define EMBER_CFA_PLT 3         /* CFA = rsp + 8 + ((rip & 15) >= cfa_offset ? 8 : 0): a PLT stub */
+#define EMBER_CFA_UNSUPPORTED 4 /* covered by a rule the walk cannot follow: walk by frame pointers */
+/* unwind_row.rule, high nibble: where the caller's rbp is. */
+#define EMBER_FP_AT_CFA 0x10    /* at CFA + fp_offset * 8; otherwise rbp keeps its value */
 
 /* control[0]: written by the agent, read by every sample. */
 struct sampler_control {
@@ -59,6 +94,50 @@ struct sample_key {
 	__u32 user_stack_id;   /* id in the slot's stack map, or EMBER_NO_STACK */
 	__u32 kernel_stack_id; /* id in the slot's stack map, or EMBER_NO_STACK */
 	__u32 comm[4];         /* thread name: 16 bytes, NUL-padded */
+};
+
+/*
+ * One row of an unwind table: from pc (an offset from the table's lowest address) up to the next
+ * row's pc, the CFA and the caller's rbp are found this way; the return address is at CFA - 8.
+ */
+struct unwind_row {
+	__u32 pc;
+	__u16 cfa_offset; /* signed */
+	__u8 fp_offset;   /* signed, in 8-byte words */
+	__u8 rule;        /* EMBER_CFA_* | EMBER_FP_AT_CFA */
+};
+
+/* One executable mapping of a process: a pc in [start, end) has table pc (pc - bias). */
+struct unwind_mapping {
+	__u64 start;
+	__u64 end;
+	__u64 bias;
+	__u32 first_row; /* index in unwind_rows of the table's first row, or EMBER_TABLE_EVICTED */
+	__u32 row_count; /* 0: no table, walk by frame pointers */
+};
+
+/* Value of unwind_processes: the mappings sorted by start. */
+struct process_unwind {
+	__u32 count;
+	__u32 reserved;
+	struct unwind_mapping mappings[EMBER_MAX_UNWIND_MAPPINGS];
+};
+
+/* How the walk went, cumulative; one frame or stack can count in several. */
+struct unwind_stats {
+	__u64 stacks;          /* user stacks walked */
+	__u64 frames_table;    /* frames stepped by a table row */
+	__u64 frames_fp;       /* frames stepped by frame pointers */
+	__u64 no_process;      /* stacks of a process the agent has not read yet: frame pointers only */
+	__u64 no_table;        /* frames in a mapping without a table, or outside every known mapping */
+	__u64 table_evicted;   /* frames whose table was evicted under the memory budget */
+	__u64 no_row;          /* frames whose pc no row covers */
+	__u64 unsupported;     /* frames covered by a rule the walk cannot follow */
+	__u64 read_fault;      /* walks that ended on a user memory read that failed */
+	__u64 depth;           /* walks cut at EMBER_MAX_STACK_DEPTH frames */
+	__u64 tail_call_failed;/* walks that could not continue in a new run and were cut there */
+	__u64 stack_collisions;/* user stacks lost: another stack has the same hash in ustacks */
+	__u64 stack_map_full;  /* user stacks lost: ustacks had no room */
 };
 
 /* One record of the process_events ring buffer. */
@@ -89,13 +168,18 @@ struct sampler_stats {
 	struct stack_errors user_stack;
 	struct stack_errors kernel_stack;
 	__u64 process_events_lost; /* process_events was full: the event is lost (an announcement is retried on the next sample) */
+	struct unwind_stats unwind;
 };
 
 _Static_assert(sizeof(struct sampler_control) == 8, "sampler_control layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct sample_key) == 28, "sample_key layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct stack_errors) == 32, "stack_errors layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct process_event) == 24, "process_event layout changed: update ProfilerAbi.cs");
-_Static_assert(sizeof(struct sampler_stats) == 104, "sampler_stats layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct unwind_row) == 8, "unwind_row layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct unwind_mapping) == 32, "unwind_mapping layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct process_unwind) == 8 + 32 * EMBER_MAX_UNWIND_MAPPINGS, "process_unwind layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct unwind_stats) == 104, "unwind_stats layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct sampler_stats) == 208, "sampler_stats layout changed: update ProfilerAbi.cs");
 _Static_assert(__builtin_offsetof(struct sampler_stats, user_stack) == 32, "sampler_stats layout changed: update ProfilerAbi.cs");
 
 #endif /* EMBER_PROFILER_H */

@@ -130,6 +130,40 @@ public sealed class BpfMap
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="values"/> to the array entries from <paramref name="firstIndex"/> on, in
+    /// one system call per chunk of 64 Ki entries (an unwind table is tens of thousands of rows).
+    /// </summary>
+    /// <exception cref="BpfException">The kernel refused the write (an index past the end).</exception>
+    public unsafe void UpdateRange<TValue>(uint firstIndex, ReadOnlySpan<TValue> values)
+        where TValue : unmanaged
+    {
+        RequireSingleValue();
+        CheckSizes<uint>(Unsafe.SizeOf<TValue>());
+        const int chunk = 1 << 16;
+        var keys = new uint[Math.Min(chunk, values.Length)];
+        using var lease = new SafeHandleLease(_owner.Handle);
+        for (var done = 0; done < values.Length; done += chunk)
+        {
+            var part = values.Slice(done, Math.Min(chunk, values.Length - done));
+            for (var i = 0; i < part.Length; i++)
+            {
+                keys[i] = firstIndex + (uint)(done + i);
+            }
+
+            var count = (uint)part.Length;
+            fixed (uint* keyPointer = keys)
+            fixed (TValue* valuePointer = part)
+            {
+                var error = Interop.Libbpf.bpf_map_update_batch(_fd, keyPointer, valuePointer, &count, null);
+                if (error != 0)
+                {
+                    throw BpfErrors.ForBpf(error, $"update {part.Length} entries of map '{Name}' from {firstIndex + (uint)done}");
+                }
+            }
+        }
+    }
+
     /// <summary>Deletes <paramref name="key"/>; false when it was absent.</summary>
     public unsafe bool Delete<TKey>(in TKey key)
         where TKey : unmanaged

@@ -19,6 +19,18 @@ public sealed class BpfProgram
     public string Name { get; }
 
     /// <summary>
+    /// Makes this program slot <paramref name="index"/> of <paramref name="programArray"/>, the
+    /// target of <c>bpf_tail_call(ctx, &amp;map, index)</c>.
+    /// </summary>
+    /// <exception cref="BpfException">The map is no program array, or the kernel refused the program.</exception>
+    public void SetAsTailCall(BpfMap programArray, uint index)
+    {
+        ArgumentNullException.ThrowIfNull(programArray);
+        using var owner = new SafeHandleLease(_owner.Handle);
+        programArray.Update(index, (uint)Interop.Libbpf.bpf_program__fd(_program));
+    }
+
+    /// <summary>
     /// Runs this program on every sample of <paramref name="perfEvent"/> and enables the event. On
     /// success the returned link owns the perf event: disposing the link detaches the program and
     /// closes the event, and <paramref name="perfEvent"/> must not be used again.

@@ -7,6 +7,7 @@ using Ember.Agent.Sampling;
 using Ember.Agent.Session;
 using Ember.Agent.Symbolization;
 using Ember.Agent.Telemetry;
+using Ember.Agent.Unwinding;
 using Ember.Bpf;
 using Ember.Otlp;
 using Microsoft.Extensions.Logging;
@@ -46,7 +47,8 @@ internal static class AgentHost
                 output,
                 settings.Session,
                 statistics,
-                TimeProvider.System);
+                TimeProvider.System,
+                sampler.UnwindMaps is { } unwindMaps ? new UnwindTableStore(unwindMaps, logger) : null);
             session.RunAsync(stop).GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Ember.Agent.Unwinding;
 using Ember.Bpf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -43,6 +44,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
     private readonly BpfMap _epochs;
     private readonly BpfMap[] _counts;
     private readonly BpfMap[] _stacks;
+    private readonly BpfMap[] _userStacks;
     private readonly uint _flags;
     private readonly ILogger _logger;
     private readonly List<BpfLink> _links = [];
@@ -62,6 +64,12 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         _epochs = bpf.GetMap(ProfilerObject.EpochsMap);
         _counts = [bpf.GetMap(ProfilerObject.CountsMap(0)), bpf.GetMap(ProfilerObject.CountsMap(1))];
         _stacks = [bpf.GetMap(ProfilerObject.StacksMap(0)), bpf.GetMap(ProfilerObject.StacksMap(1))];
+        _userStacks = [bpf.GetMap(ProfilerObject.UserStacksMap(0)), bpf.GetMap(ProfilerObject.UserStacksMap(1))];
+        if (options.WalkUserStacks)
+        {
+            bpf.GetProgram(ProfilerObject.WalkUserStackProgram).SetAsTailCall(bpf.GetMap(ProfilerObject.UnwindProgramsMap), 0);
+            UnwindMaps = new BpfUnwindMaps(bpf.GetMap(ProfilerObject.UnwindRowsMap), bpf.GetMap(ProfilerObject.UnwindProcessesMap));
+        }
 
         var pidFilter = bpf.GetMap(ProfilerObject.PidFilterMap);
         foreach (var pid in options.Pids)
@@ -70,13 +78,17 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         }
 
         _flags = (options.Pids.Count > 0 ? ProfilerAbi.FlagFilterPids : 0)
-            | (options.SampleIdle ? ProfilerAbi.FlagSampleIdle : 0);
+            | (options.SampleIdle ? ProfilerAbi.FlagSampleIdle : 0)
+            | (options.WalkUserStacks ? ProfilerAbi.FlagUnwind : 0);
         WriteControl();
         _processEvents = BpfRingBuffer.Open(bpf.GetMap(ProfilerObject.ProcessEventsMap));
     }
 
     /// <summary>The loaded profiler object, for tests that look into its maps.</summary>
     internal BpfObject Bpf => _bpf;
+
+    /// <summary>The kernel maps of the user-stack walk, or null when it is off.</summary>
+    internal IUnwindMaps? UnwindMaps { get; }
 
     /// <summary>Samples per second per CPU.</summary>
     public int FrequencyHz { get; }
@@ -117,7 +129,11 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         {
             sizes[ProfilerObject.CountsMap(slot)] = (uint)options.CountMapEntries;
             sizes[ProfilerObject.StacksMap(slot)] = (uint)options.StackMapEntries;
+            sizes[ProfilerObject.UserStacksMap(slot)] = (uint)options.StackMapEntries;
         }
+
+        sizes[ProfilerObject.UnwindRowsMap] = (uint)options.UnwindRowEntries;
+        sizes[ProfilerObject.UnwindProcessesMap] = (uint)options.UnwindProcessEntries;
 
         var bpf = BpfObject.Load(
             ProfilerObject.Read(), new BpfLoadOptions { ObjectName = ProfilerObject.Name, MapMaxEntries = sizes });
@@ -336,10 +352,12 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         }
 
         // Only now may the program reuse these stack ids: it writes this slot again after the next flip.
-        var stackMap = _stacks[slot];
-        foreach (var stackId in stackMap.GetKeys<uint>())
+        foreach (var stackMap in (ReadOnlySpan<BpfMap>)[_stacks[slot], _userStacks[slot]])
         {
-            stackMap.Delete(stackId);
+            foreach (var stackId in stackMap.GetKeys<uint>())
+            {
+                stackMap.Delete(stackId);
+            }
         }
     }
 
@@ -353,7 +371,8 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         if (!cache.TryGetValue(stackId, out var stack))
         {
             var frames = new ulong[ProfilerAbi.MaxStackDepth];
-            var found = _stacks[slot].TryLookup(stackId, MemoryMarshal.AsBytes(frames.AsSpan()));
+            var map = (stackId & ProfilerAbi.OwnStack) != 0 ? _userStacks[slot] : _stacks[slot];
+            var found = map.TryLookup(stackId, MemoryMarshal.AsBytes(frames.AsSpan()));
             var depth = found ? Array.IndexOf(frames, 0UL) : 0;
             stack = frames[..(depth < 0 ? frames.Length : depth)];
             cache[stackId] = stack;
@@ -394,13 +413,29 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
             sum.FilteredPid += cpu.FilteredPid;
             sum.CountMapFull += cpu.CountMapFull;
             sum.ProcessEventsLost += cpu.ProcessEventsLost;
+            Sum(ref sum.Unwind, cpu.Unwind);
             Add(ref sum.UserStack, cpu.UserStack);
             Add(ref sum.KernelStack, cpu.KernelStack);
         }
 
         return new SamplerCounters(
             (long)sum.Samples, (long)sum.FilteredIdle, (long)sum.FilteredPid, (long)sum.CountMapFull,
-            ToCounters(sum.UserStack), ToCounters(sum.KernelStack), (long)sum.ProcessEventsLost);
+            ToCounters(sum.UserStack), ToCounters(sum.KernelStack), (long)sum.ProcessEventsLost, ToUnwindCounters(sum.Unwind));
+
+        static void Sum(ref UnwindStats total, UnwindStats cpu)
+        {
+            var totals = MemoryMarshal.Cast<UnwindStats, ulong>(new Span<UnwindStats>(ref total));
+            var values = MemoryMarshal.Cast<UnwindStats, ulong>(new ReadOnlySpan<UnwindStats>(in cpu));
+            for (var i = 0; i < totals.Length; i++)
+            {
+                totals[i] += values[i];
+            }
+        }
+
+        static UnwindCounters ToUnwindCounters(UnwindStats s) => new(
+            (long)s.Stacks, (long)s.FramesTable, (long)s.FramesFp, (long)s.NoProcess, (long)s.NoTable, (long)s.TableEvicted,
+            (long)s.NoRow, (long)s.Unsupported, (long)s.ReadFault, (long)s.Depth, (long)s.TailCallFailed,
+            (long)(s.StackCollisions + s.StackMapFull));
 
         static void Add(ref StackErrors total, StackErrors cpu)
         {

@@ -24,8 +24,22 @@ public sealed class CpuSamplerOptions
     /// </summary>
     public int StackMapEntries { get; init; } = 16384;
 
+    /// <summary>
+    /// Whether the program walks user stacks itself, by the unwind tables the agent loads (code
+    /// without frame pointers) and by frame pointers elsewhere. Off: the kernel's frame-pointer walk only.
+    /// </summary>
+    public bool WalkUserStacks { get; init; } = true;
+
+    /// <summary>Rows of unwind tables the kernel holds (8 bytes each, preallocated): the table memory budget.</summary>
+    public int UnwindRowEntries { get; init; } = 1 << 20;
+
+    /// <summary>Processes whose executable mappings the kernel holds for the walk (2 KiB each, preallocated).</summary>
+    public int UnwindProcessEntries { get; init; } = 4096;
+
     internal void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UnwindRowEntries);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(UnwindProcessEntries);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(FrequencyHz);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(CountMapEntries);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(StackMapEntries);

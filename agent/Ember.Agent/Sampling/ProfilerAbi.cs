@@ -19,6 +19,75 @@ internal static class ProfilerAbi
     public const uint ProcessExit = 3;
     public const uint FlagFilterPids = 0x1;
     public const uint FlagSampleIdle = 0x2;
+    public const uint FlagUnwind = 0x4;
+    public const uint OwnStack = 0x80000000;
+    public const int MaxUnwindMappings = 64;
+    public const int FramesPerRun = 16;
+    public const int RowSearchSteps = 22;
+    public const uint MaxTableRows = 1u << 22;
+    public const uint TableEvicted = 0xffffffff;
+    public const byte CfaNone = 0;
+    public const byte CfaSp = 1;
+    public const byte CfaFp = 2;
+    public const byte CfaPlt = 3;
+    public const byte CfaUnsupported = 4;
+    public const byte FpAtCfa = 0x10;
+}
+
+/// <summary><c>struct unwind_row</c>: one row of an unwind table in unwind_rows.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UnwindRow
+{
+    public uint Pc;
+    public short CfaOffset;
+    public sbyte FpOffset;
+    public byte Rule;
+}
+
+/// <summary><c>struct unwind_mapping</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UnwindMapping
+{
+    public ulong Start;
+    public ulong End;
+    public ulong Bias;
+    public uint FirstRow;
+    public uint RowCount;
+}
+
+/// <summary><c>struct process_unwind</c>: the value of unwind_processes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct ProcessUnwind
+{
+    public uint Count;
+    public uint Reserved;
+    public UnwindMappings Mappings;
+}
+
+/// <summary>The <c>mappings</c> array of <c>struct process_unwind</c>.</summary>
+[InlineArray(ProfilerAbi.MaxUnwindMappings)]
+internal struct UnwindMappings
+{
+    private UnwindMapping _element0;
+}
+
+/// <summary><c>struct unwind_stats</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct UnwindStats
+{
+    public ulong Stacks;
+    public ulong FramesTable;
+    public ulong FramesFp;
+    public ulong NoProcess;
+    public ulong NoTable;
+    public ulong TableEvicted;
+    public ulong NoRow;
+    public ulong Unsupported;
+    public ulong ReadFault;
+    public ulong Depth;
+    public ulong TailCallFailed;
+    public ulong StackCollisions;
+    public ulong StackMapFull;
 }
 
 /// <summary><c>struct sampler_control</c>: control[0].</summary>
@@ -76,4 +145,5 @@ internal struct SamplerStats
     public StackErrors UserStack;
     public StackErrors KernelStack;
     public ulong ProcessEventsLost;
+    public UnwindStats Unwind;
 }

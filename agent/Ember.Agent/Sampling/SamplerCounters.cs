@@ -7,6 +7,23 @@ namespace Ember.Agent.Sampling;
 /// <param name="Other">Any other error.</param>
 public readonly record struct StackErrorCounters(long NoFrames, long Collisions, long NoMemory, long Other);
 
+/// <summary>How the program's own user-stack walks went (see bpf/profiler.h, struct unwind_stats).</summary>
+/// <param name="Stacks">User stacks walked.</param>
+/// <param name="FramesByTable">Frames stepped by an unwind table row.</param>
+/// <param name="FramesByFramePointer">Frames stepped by frame pointers.</param>
+/// <param name="NoProcess">Stacks of a process whose mappings were not loaded yet: frame pointers only.</param>
+/// <param name="NoTable">Frames in a mapping without a table, or in no known mapping.</param>
+/// <param name="TableEvicted">Frames whose table was evicted under the memory budget.</param>
+/// <param name="NoRow">Frames whose pc no row covers.</param>
+/// <param name="Unsupported">Frames covered by a rule the walk cannot follow.</param>
+/// <param name="ReadFault">Walks that ended on a failed user memory read.</param>
+/// <param name="Depth">Walks cut at the maximum depth.</param>
+/// <param name="TailCallFailed">Walks cut because the next run could not start.</param>
+/// <param name="StacksLost">User stacks lost to a hash collision or a full map (the samples still counted).</param>
+public readonly record struct UnwindCounters(
+    long Stacks, long FramesByTable, long FramesByFramePointer, long NoProcess, long NoTable, long TableEvicted,
+    long NoRow, long Unsupported, long ReadFault, long Depth, long TailCallFailed, long StacksLost);
+
 /// <summary>
 /// The sampler's counters, summed over CPUs, cumulative since load. Every run of the BPF program
 /// is counted in <see cref="Samples"/>, so
@@ -19,9 +36,10 @@ public readonly record struct StackErrorCounters(long NoFrames, long Collisions,
 /// <param name="UserStack">Samples kept without a user stack, by cause.</param>
 /// <param name="KernelStack">Samples kept without a kernel stack, by cause.</param>
 /// <param name="ProcessEventsLost">Process events the ring buffer had no room for (the samples still counted).</param>
+/// <param name="Unwind">How the user-stack walks went.</param>
 public readonly record struct SamplerCounters(
     long Samples, long FilteredIdle, long FilteredPid, long CountMapFull,
-    StackErrorCounters UserStack, StackErrorCounters KernelStack, long ProcessEventsLost = 0)
+    StackErrorCounters UserStack, StackErrorCounters KernelStack, long ProcessEventsLost = 0, UnwindCounters Unwind = default)
 {
     /// <summary>Samples not counted in any <see cref="CpuSample"/>.</summary>
     public long Dropped => FilteredIdle + FilteredPid + CountMapFull;

@@ -4,6 +4,7 @@ using Ember.Agent.Profiles;
 using Ember.Agent.Sampling;
 using Ember.Agent.Symbolization;
 using Ember.Agent.Telemetry;
+using Ember.Agent.Unwinding;
 
 namespace Ember.Agent.Session;
 
@@ -35,7 +36,8 @@ public sealed class ProfilingSession(
     IWindowOutput output,
     ProfilingSessionOptions options,
     SamplingStatistics statistics,
-    TimeProvider time)
+    TimeProvider time,
+    UnwindTableStore? unwinding = null)
 {
     /// <summary>Processes seen this window; null marks one the labels leave out.</summary>
     private readonly Dictionary<int, ProcessInfo?> _windowProcesses = [];
@@ -106,6 +108,7 @@ public sealed class ProfilingSession(
                     // A long-running agent keeps per-process state only for processes still alive.
                     symbolizer.Prune(aliveBeforeDrain);
                     processes.Prune(aliveBeforeDrain);
+                    unwinding?.Prune(aliveBeforeDrain);
                 }
             }
         }
@@ -162,6 +165,7 @@ public sealed class ProfilingSession(
                 {
                     processes.Capture(announced.Pid, announced.ThreadName);
                     symbolizer.Capture(announced.Pid);
+                    unwinding?.Load(announced.Pid);
                 }
 
                 if (!_announced.Writer.TryWrite(announced))

@@ -50,5 +50,9 @@ internal static partial class Interop
         [LibraryImport(Libraries.Libbpf)]
         internal static unsafe partial int bpf_map_lookup_and_delete_batch(
             int fd, void* inBatch, void* outBatch, void* keys, void* values, uint* count, void* options);
+
+        /// <summary>Writes <paramref name="count"/> (key, value) pairs in one call; on return it holds how many were written.</summary>
+        [LibraryImport(Libraries.Libbpf)]
+        internal static unsafe partial int bpf_map_update_batch(int fd, void* keys, void* values, uint* count, void* options);
     }
 }

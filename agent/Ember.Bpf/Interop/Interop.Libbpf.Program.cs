@@ -21,6 +21,9 @@ internal static partial class Interop
         internal static partial SafeBpfLinkHandle bpf_program__attach_perf_event(nint program, int perfEventFd);
 
         [LibraryImport(Libraries.Libbpf)]
+        internal static partial int bpf_program__fd(nint program);
+
+        [LibraryImport(Libraries.Libbpf)]
         internal static partial int bpf_link__destroy(nint link);
     }
 }

@@ -1,0 +1,25 @@
+using Ember.Agent.Sampling;
+
+namespace Ember.Agent.Unwinding;
+
+/// <summary>The kernel side of the user-stack walk: the shared row array and each process's mappings.</summary>
+internal interface IUnwindMaps
+{
+    /// <summary>Rows the row array holds: the table memory budget, in rows of <see cref="RowBytes"/>.</summary>
+    int RowCapacity { get; }
+
+    /// <summary>Processes the mapping map holds.</summary>
+    int ProcessCapacity { get; }
+
+    /// <summary>Writes <paramref name="rows"/> from row <paramref name="first"/> on.</summary>
+    void WriteRows(uint first, ReadOnlySpan<UnwindRow> rows);
+
+    /// <summary>Gives <paramref name="pid"/> its mappings (sorted by start); false when the map is full.</summary>
+    bool SetProcess(int pid, in ProcessUnwind mappings);
+
+    /// <summary>Forgets <paramref name="pid"/>'s mappings.</summary>
+    void RemoveProcess(int pid);
+
+    /// <summary>Bytes of one row.</summary>
+    const int RowBytes = 8;
+}

@@ -1,0 +1,271 @@
+using Ember.Agent.Sampling;
+using Ember.Symbols.Elf;
+using Ember.Symbols.Processes;
+using Ember.Symbols.Unwinding;
+using Microsoft.Extensions.Logging;
+using KernelRow = Ember.Agent.Sampling.UnwindRow;
+
+namespace Ember.Agent.Unwinding;
+
+/// <summary>
+/// Gives the kernel's user-stack walk what it needs for each process: every executable file's unwind
+/// table (built from its .eh_frame once, shared by all processes that map it) in the shared row
+/// array, and the process's executable mappings pointing at those rows.
+/// </summary>
+/// <remarks>
+/// Tables are keyed by the file's GNU build ID, or by (device, inode, size, modification time) when
+/// it has none. A table that does not fit the row budget first evicts tables no live process maps,
+/// least recently used first; if it still does not fit, its file is walked by frame pointers. Thread
+/// safe: the session loads processes on its event thread and prunes them on its loop.
+/// </remarks>
+public sealed partial class UnwindTableStore
+{
+    private readonly Lock _gate = new();
+    private readonly IUnwindMaps _maps;
+    private readonly RowAllocator _rows;
+    private readonly UnwindTableLimits _limits;
+    private readonly string _procRoot;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, LoadedTable?> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, List<LoadedTable>> _processes = [];
+    private long _useClock;
+
+    internal UnwindTableStore(IUnwindMaps maps, ILogger logger, string procRoot = "/proc", UnwindTableLimits? limits = null)
+    {
+        _maps = maps;
+        _logger = logger;
+        _procRoot = procRoot;
+        _limits = limits ?? UnwindTableLimits.Default;
+        _rows = new RowAllocator((uint)maps.RowCapacity);
+    }
+
+    /// <summary>What the store did so far.</summary>
+    public UnwindTableCounters Counters { get; private set; }
+
+    /// <summary>Bytes of kernel memory the row array and the mapping map reserve (both preallocated).</summary>
+    public long KernelBytes => ((long)_maps.RowCapacity * IUnwindMaps.RowBytes) + ((long)_maps.ProcessCapacity * System.Runtime.CompilerServices.Unsafe.SizeOf<ProcessUnwind>());
+
+    /// <summary>Bytes of rows in use.</summary>
+    public long TableBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (long)_rows.Used * IUnwindMaps.RowBytes;
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="pid"/>'s executable mappings and hands them, with their tables, to the kernel.</summary>
+    public void Load(int pid)
+    {
+        IReadOnlyList<ProcessMapping> mappings;
+        try
+        {
+            mappings = ProcMapsParser.Read(pid, _procRoot);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return; // gone already: its samples keep the frames the kernel walked by frame pointers
+        }
+
+        lock (_gate)
+        {
+            Release(pid);
+            var entry = default(ProcessUnwind);
+            var used = new List<LoadedTable>();
+            var count = 0;
+            foreach (var mapping in mappings)
+            {
+                if (!mapping.IsExecutable || mapping.Kind != MappingKind.File || count == ProfilerAbi.MaxUnwindMappings)
+                {
+                    continue;
+                }
+
+                var table = TableFor(pid, mapping);
+                if (table is null || !table.TryBias(mapping, out var bias))
+                {
+                    entry.Mappings[count++] = new UnwindMapping { Start = mapping.Start, End = mapping.End };
+                    continue;
+                }
+
+                table.References++;
+                table.LastUse = ++_useClock;
+                used.Add(table);
+                entry.Mappings[count++] = new UnwindMapping
+                {
+                    Start = mapping.Start, End = mapping.End, Bias = bias, FirstRow = table.FirstRow, RowCount = (uint)table.Rows,
+                };
+            }
+
+            entry.Count = (uint)count;
+            _processes[pid] = used;
+            if (!_maps.SetProcess(pid, entry))
+            {
+                Counters = Counters with { ProcessesNotLoaded = Counters.ProcessesNotLoaded + 1 };
+            }
+        }
+    }
+
+    /// <summary>Forgets every process not in <paramref name="alive"/>; their tables stay until the budget needs the room.</summary>
+    public void Prune(IReadOnlySet<int> alive)
+    {
+        ArgumentNullException.ThrowIfNull(alive);
+        lock (_gate)
+        {
+            foreach (var pid in _processes.Keys.Where(pid => !alive.Contains(pid)).ToList())
+            {
+                Release(pid);
+                _maps.RemoveProcess(pid);
+            }
+        }
+    }
+
+    private void Release(int pid)
+    {
+        if (_processes.Remove(pid, out var tables))
+        {
+            foreach (var table in tables)
+            {
+                table.References--;
+            }
+        }
+    }
+
+    /// <summary>The loaded table of the mapping's file, built on first need; null when it has none.</summary>
+    private LoadedTable? TableFor(int pid, ProcessMapping mapping)
+    {
+        // The file as the process sees it: through its root, so a container's files are the ones read.
+        var path = $"{_procRoot}/{pid}/root{mapping.Path}";
+        ElfFile elf;
+        try
+        {
+            elf = ElfFile.Open(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ElfFormatException or UnsupportedElfException)
+        {
+            return null;
+        }
+
+        using (elf)
+        {
+            var key = elf.GnuBuildId ?? $"{mapping.DeviceMajor}:{mapping.DeviceMinor}:{mapping.Inode}:{elf.Length}:{File.GetLastWriteTimeUtc(path).Ticks}";
+            if (_tables.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            var loaded = Build(elf, mapping.Path);
+            _tables[key] = loaded;
+            return loaded;
+        }
+    }
+
+    private LoadedTable? Build(ElfFile elf, string name)
+    {
+        UnwindTable? table;
+        try
+        {
+            table = UnwindTableBuilder.Build(elf, _limits);
+        }
+        catch (CfiFormatException ex)
+        {
+            Counters = Counters with { BuildFailures = Counters.BuildFailures + 1 };
+            LogBuildFailed(_logger, name, ex.Error, ex.Message);
+            return null;
+        }
+
+        if (table is null || table.Rows.Count == 0)
+        {
+            Counters = Counters with { FilesWithoutTables = Counters.FilesWithoutTables + 1 };
+            return null;
+        }
+
+        var rows = RowEncoder.Encode(table, out var baseAddress);
+        if (rows is null || rows.Length > ProfilerAbi.MaxTableRows)
+        {
+            Counters = Counters with { BuildFailures = Counters.BuildFailures + 1 };
+            LogBuildFailed(_logger, name, CfiError.TooManyRows, "the table spans over 4 GiB or holds over 2^22 rows");
+            return null;
+        }
+
+        if (!TryAllocate((uint)rows.Length, out var first))
+        {
+            Counters = Counters with { OverBudget = Counters.OverBudget + 1 };
+            return null;
+        }
+
+        _maps.WriteRows(first, rows);
+        Counters = Counters with { TablesBuilt = Counters.TablesBuilt + 1 };
+        var loaded = new LoadedTable(first, rows.Length, baseAddress, elf.ProgramHeaders.Where(h => h.IsExecutableLoad).ToArray());
+        LogBuilt(_logger, name, rows.Length, table.Source);
+        return loaded;
+    }
+
+    /// <summary>Finds room for <paramref name="count"/> rows, evicting unused tables least recently used first.</summary>
+    private bool TryAllocate(uint count, out uint first)
+    {
+        while (!_rows.TryAllocate(count, out first))
+        {
+            var victim = _tables.Where(t => t.Value is { References: 0 }).MinBy(t => t.Value!.LastUse);
+            if (victim.Value is null)
+            {
+                return false;
+            }
+
+            _rows.Free(victim.Value.FirstRow, (uint)victim.Value.Rows);
+            _tables.Remove(victim.Key);
+            Counters = Counters with { TablesEvicted = Counters.TablesEvicted + 1 };
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Debug, Message = "unwind table of {File}: {Rows} rows from {Section}")]
+    private static partial void LogBuilt(ILogger logger, string file, int rows, CfiSection section);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "unwind table of {File} not built ({Error}): {Reason}; its frames are walked by frame pointers")]
+    private static partial void LogBuildFailed(ILogger logger, string file, CfiError error, string reason);
+
+    /// <summary>A table in the row array.</summary>
+    private sealed class LoadedTable(uint firstRow, int rows, ulong baseAddress, ElfProgramHeader[] segments)
+    {
+        public uint FirstRow { get; } = firstRow;
+
+        public int Rows { get; } = rows;
+
+        public int References { get; set; }
+
+        public long LastUse { get; set; }
+
+        /// <summary>
+        /// The bias the kernel subtracts from a pc in <paramref name="mapping"/> to get a table pc:
+        /// the mapping's load bias (pc to ELF address, by the segment holding its file offset) plus the table's base.
+        /// </summary>
+        public bool TryBias(ProcessMapping mapping, out ulong bias)
+        {
+            foreach (var segment in segments)
+            {
+                if (segment.ContainsFileOffset(mapping.FileOffset))
+                {
+                    bias = mapping.Start - mapping.FileOffset + segment.Offset - segment.VirtualAddress + baseAddress;
+                    return true;
+                }
+            }
+
+            bias = 0;
+            return false;
+        }
+    }
+}
+
+/// <summary>What an <see cref="UnwindTableStore"/> did, cumulative.</summary>
+/// <param name="TablesBuilt">Tables built and loaded into the kernel.</param>
+/// <param name="TablesEvicted">Tables evicted to make room under the budget.</param>
+/// <param name="BuildFailures">Files whose call-frame information was malformed or hostile: walked by frame pointers.</param>
+/// <param name="FilesWithoutTables">Executable files with no .eh_frame or .debug_frame (Go binaries, stripped ones).</param>
+/// <param name="OverBudget">Tables that did not fit the budget even after evicting every unused one.</param>
+/// <param name="ProcessesNotLoaded">Processes the kernel's mapping map had no room for.</param>
+public readonly record struct UnwindTableCounters(
+    long TablesBuilt, long TablesEvicted, long BuildFailures, long FilesWithoutTables, long OverBudget, long ProcessesNotLoaded);
