@@ -10,12 +10,14 @@ public sealed record WeightedStack(long Count, IReadOnlyList<string?> Frames);
 /// <param name="RootFrames">
 /// Names dropped from the root end of a stack: the C runtime's entry frames sit under every stack of a
 /// process, so they say nothing about the workload, yet one unwinder stops at main and another goes on.
+/// An unnamed frame (<see cref="StackAgreement.Unknown"/>) there is where a frame-pointer walk ran past
+/// main into code without frame pointers; a walk that fails earlier still differs in the frames it lacks.
 /// </param>
 public sealed record StackNormalization(int? LeafFrames, IReadOnlySet<string> RootFrames)
 {
-    /// <summary>Whole stacks, without glibc's entry frames (_start, __libc_start_call_main, __libc_start_main).</summary>
+    /// <summary>Whole stacks, without glibc's entry frames (_start, __libc_start_call_main, __libc_start_main) or unnamed ones under them.</summary>
     public static StackNormalization Default { get; } =
-        new(null, new HashSet<string>(["_start", "__libc_start_call_main", "__libc_start_main"], StringComparer.Ordinal));
+        new(null, new HashSet<string>(["_start", "__libc_start_call_main", "__libc_start_main", StackAgreement.Unknown], StringComparer.Ordinal));
 }
 
 /// <summary>One normalized stack whose share differs between the two sides.</summary>
