@@ -7,17 +7,23 @@ public sealed record WeightedStack(long Count, IReadOnlyList<string?> Frames);
 
 /// <summary>How <see cref="StackAgreement"/> normalizes stacks before comparing them.</summary>
 /// <param name="LeafFrames">Keep only the leaf-most this many frames; null keeps whole stacks.</param>
-/// <param name="RootFrames">
-/// Names dropped from the root end of a stack: the C runtime's entry frames sit under every stack of a
-/// process, so they say nothing about the workload, yet one unwinder stops at main and another goes on.
-/// An unnamed frame (<see cref="StackAgreement.Unknown"/>) there is where a frame-pointer walk ran past
-/// main into code without frame pointers; a walk that fails earlier still differs in the frames it lacks.
+/// <param name="Roots">
+/// Where a program's own stack ends (main): the leaf-most frame of these names is kept and its callers
+/// dropped. A frame-pointer walk goes on past main into the C runtime, built without frame pointers,
+/// and leaves a frame there that it cannot name; .eh_frame unwinding stops at _start.
 /// </param>
-public sealed record StackNormalization(int? LeafFrames, IReadOnlySet<string> RootFrames)
+/// <param name="Entries">
+/// The C runtime's entry frames: the leaf-most of these is dropped with its callers. They sit under
+/// every stack of a process, so they say nothing about the workload, and a binary without symbols has
+/// no main to cut at.
+/// </param>
+public sealed record StackNormalization(int? LeafFrames, IReadOnlySet<string> Roots, IReadOnlySet<string> Entries)
 {
-    /// <summary>Whole stacks, without glibc's entry frames (_start, __libc_start_call_main, __libc_start_main) or unnamed ones under them.</summary>
-    public static StackNormalization Default { get; } =
-        new(null, new HashSet<string>(["_start", "__libc_start_call_main", "__libc_start_main", StackAgreement.Unknown], StringComparer.Ordinal));
+    /// <summary>Whole stacks, cut below main or above glibc's entry frames (_start, __libc_start_call_main, __libc_start_main).</summary>
+    public static StackNormalization Default { get; } = new(
+        null,
+        new HashSet<string>(["main"], StringComparer.Ordinal),
+        new HashSet<string>(["_start", "__libc_start_call_main", "__libc_start_main"], StringComparer.Ordinal));
 }
 
 /// <summary>One normalized stack whose share differs between the two sides.</summary>
@@ -87,17 +93,22 @@ public static class StackAgreement
     }
 
     /// <summary>
-    /// One stack as compared: unnamed frames become <see cref="Unknown"/>, the root frames of
-    /// <see cref="StackNormalization.RootFrames"/> are dropped from the root end, then the leaf-most
+    /// One stack as compared: unnamed frames become <see cref="Unknown"/>; the stack ends at the
+    /// leaf-most of <see cref="StackNormalization.Roots"/> (kept) or before the leaf-most of
+    /// <see cref="StackNormalization.Entries"/>, whichever comes first; then the leaf-most
     /// <see cref="StackNormalization.LeafFrames"/> are kept.
     /// </summary>
     public static IReadOnlyList<string> Normalize(IReadOnlyList<string?> frames, StackNormalization normalization)
     {
         var names = frames.Select(f => string.IsNullOrEmpty(f) ? Unknown : f).ToList();
         var end = names.Count;
-        while (end > 0 && normalization.RootFrames.Contains(names[end - 1]))
+        for (var i = 0; i < names.Count; i++)
         {
-            end--;
+            if (normalization.Roots.Contains(names[i]) || normalization.Entries.Contains(names[i]))
+            {
+                end = normalization.Roots.Contains(names[i]) ? i + 1 : i;
+                break;
+            }
         }
 
         return names.Take(Math.Min(end, normalization.LeafFrames ?? end)).ToList();
