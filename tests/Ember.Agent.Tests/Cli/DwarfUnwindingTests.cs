@@ -140,6 +140,9 @@ public sealed class DwarfUnwindingTests(ITestOutputHelper log) : IDisposable
     {
         var result = StackAgreement.Compare(agent, perf);
         log.WriteLine(result.Describe("agent", "perf"));
+        // perf against itself, alternate samples: what sampling noise alone costs at half the sample count.
+        var halves = StackAgreement.Compare(perf.Where((_, i) => i % 2 == 0), perf.Where((_, i) => i % 2 == 1));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"noise floor: perf's alternate samples agree {halves.Agreement:F3} ({halves.SamplesA} vs {halves.SamplesB})"));
         // Below this many samples a side, sampling noise alone could cost the agreement its margin.
         Assert.True(result.SamplesA >= 400 && result.SamplesB >= 400, result.Describe("agent", "perf"));
         Assert.True(result.Agreement >= MinimumAgreement, result.Describe("agent", "perf"));
