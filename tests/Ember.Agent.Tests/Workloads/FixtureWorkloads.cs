@@ -13,6 +13,7 @@ internal static class FixtureWorkloads
 {
     private static readonly Lazy<string> NativeRatioBinary = new(BuildNativeRatio, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> ShortLivedBinary = new(BuildShortLived, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> NoFramePointersBinary = new(BuildNoFramePointers, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly Lazy<string> StrippedGoBinary = new(BuildStrippedGo, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>C program burning CPU 3:1 in three_quarters_work and one_quarter_work, called from run_rounds and main.</summary>
@@ -32,6 +33,18 @@ internal static class FixtureWorkloads
 
     /// <summary>The short-lived program's path, as /proc/PID/exe names it.</summary>
     public static string ShortLivedPath => ShortLivedBinary.Value;
+
+    /// <summary>
+    /// C program built -O2 without frame pointers that burns <paramref name="duration"/> of its own CPU
+    /// time in spin(), always through <see cref="NoFramePointersChain"/>; only .eh_frame can unwind it.
+    /// </summary>
+    public static Process StartNoFramePointers(TimeSpan duration) => Start(NoFramePointersBinary.Value, [Seconds(duration)]);
+
+    /// <summary>The no-frame-pointer program's call chain while it burns CPU, leaf first.</summary>
+    public static IReadOnlyList<string> NoFramePointersChain { get; } = ["spin", "stage_d", "stage_c", "stage_b", "stage_a", "run", "main"];
+
+    /// <summary>The no-frame-pointer program's path, for checking how gcc built it.</summary>
+    public static string NoFramePointersPath => NoFramePointersBinary.Value;
 
     /// <summary>tests/fixtures/goprof built with <c>-ldflags=-s -w</c>: no .symtab, no DWARF, only .gopclntab names its functions.</summary>
     public static Process StartStrippedGo(TimeSpan duration) => Start(StrippedGoBinary.Value, ["-duration", $"{(int)duration.TotalSeconds}s", "-hot", "0.7"]);
@@ -75,6 +88,14 @@ internal static class FixtureWorkloads
         var gcc = ExternalProcess.Require("gcc", "gcc");
         var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-short-lived-").FullName, "short-lived");
         ExternalProcess.RunChecked(gcc, ["-O0", "-g", "-fno-omit-frame-pointer", "-o", binary, Path.Combine(GoPeer.FixtureDirectory("short-lived"), "short_lived.c")]);
+        return binary;
+    }
+
+    private static string BuildNoFramePointers()
+    {
+        var gcc = ExternalProcess.Require("gcc", "gcc");
+        var binary = Path.Combine(Directory.CreateTempSubdirectory("ember-no-fp-").FullName, "no_fp");
+        ExternalProcess.RunChecked(gcc, ["-O2", "-g", "-fomit-frame-pointer", "-fno-optimize-sibling-calls", "-o", binary, Path.Combine(GoPeer.FixtureDirectory("no-fp"), "no_fp.c")]);
         return binary;
     }
 
