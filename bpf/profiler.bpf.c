@@ -118,12 +118,17 @@ struct stacks_map {
 	__uint(value_size, EMBER_MAX_STACK_DEPTH * sizeof(__u64));
 };
 
-/* User stacks the program walked, by hash; the same value layout as a stack map's. */
+/* The frames of a walked user stack, zero after the last: a stack map's value layout. */
+struct user_stack {
+	__u64 frames[EMBER_MAX_STACK_DEPTH];
+};
+
+/* User stacks the program walked, by hash. */
 struct ustacks_map {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, DEFAULT_STACK_ENTRIES);
 	__type(key, __u32);
-	__uint(value_size, EMBER_MAX_STACK_DEPTH * sizeof(__u64));
+	__type(value, struct user_stack);
 };
 
 /* Every table's rows, back to back; the agent allocates and writes them. */
@@ -427,8 +432,12 @@ static __always_inline struct unwind_row *find_row(struct unwind_mapping *mappin
 	return bpf_map_lookup_elem(&unwind_rows, &lo);
 }
 
-/* The row to step the current frame by, or NULL to use frame pointers; counts why not a row. */
-static __always_inline struct unwind_row *row_for(struct process_unwind *proc, __u64 pc, struct unwind_stats *us)
+/*
+ * The row to step the current frame by, or NULL to use frame pointers; counts why not a row. Sets
+ * *end for a rule the walk cannot follow: mostly the outermost frame (_start, clone: the return
+ * address is undefined), where frame pointers would only add a frame of garbage.
+ */
+static __always_inline struct unwind_row *row_for(struct process_unwind *proc, __u64 pc, struct unwind_stats *us, bool *end)
 {
 	struct unwind_mapping *mapping = proc ? find_mapping(proc, pc) : NULL;
 	struct unwind_row *row;
@@ -454,6 +463,7 @@ static __always_inline struct unwind_row *row_for(struct process_unwind *proc, _
 	}
 	if ((row->rule & 0xf) > EMBER_CFA_PLT) {
 		us->unsupported++;
+		*end = true;
 		return NULL;
 	}
 	return row;
@@ -473,9 +483,12 @@ static __always_inline bool step_frame(struct unwind_state *state, struct proces
 	state->depth = depth + 1;
 
 	/* A caller's ip is a return address, maybe past the call's function: look up the call itself. */
-	struct unwind_row *row = row_for(proc, depth == 0 ? ip : ip - 1, us);
+	bool end = false;
+	struct unwind_row *row = row_for(proc, depth == 0 ? ip : ip - 1, us, &end);
 	__u64 words[2];
 
+	if (end)
+		return false;
 	if (row) {
 		__s64 offset = (__s16)row->cfa_offset;
 		__u8 rule = row->rule;
@@ -585,7 +598,7 @@ int walk_user_stack(void *ctx)
 	if (more) {
 		state->runs++;
 		bpf_tail_call(ctx, &unwind_programs, 0);
-		/* The kernel's limit of 33 tail calls is far above 127 / EMBER_FRAMES_PER_RUN runs. */
+		/* The kernel allows 33 tail calls: 34 runs of EMBER_FRAMES_PER_RUN frames reach EMBER_MAX_STACK_DEPTH. */
 		st->unwind.tail_call_failed++;
 	}
 	finish_walk(state, st);

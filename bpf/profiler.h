@@ -64,7 +64,7 @@
 #define EMBER_MAX_UNWIND_MAPPINGS 64
 
 /* Frames the walk takes per program run; it tail-calls itself for the next ones. */
-#define EMBER_FRAMES_PER_RUN 16
+#define EMBER_FRAMES_PER_RUN 4
 
 /* Halvings of a table search: tables hold at most 2^22 rows. */
 #define EMBER_ROW_SEARCH_STEPS 22
@@ -78,7 +78,7 @@
 #define EMBER_CFA_SP 1          /* CFA = rsp + cfa_offset */
 #define EMBER_CFA_FP 2          /* CFA = rbp + cfa_offset */
 #define EMBER_CFA_PLT 3         /* CFA = rsp + 8 + ((rip & 15) >= cfa_offset ? 8 : 0): a PLT stub */
-#define EMBER_CFA_UNSUPPORTED 4 /* covered by a rule the walk cannot follow: walk by frame pointers */
+#define EMBER_CFA_UNSUPPORTED 4 /* covered by a rule the walk cannot follow (the outermost frame, a signal frame): the walk ends */
 /* unwind_row.rule, high nibble: where the caller's rbp is. */
 #define EMBER_FP_AT_CFA 0x10    /* at CFA + fp_offset * 8; otherwise rbp keeps its value */
 
@@ -132,7 +132,7 @@ struct unwind_stats {
 	__u64 no_table;        /* frames in a mapping without a table, or outside every known mapping */
 	__u64 table_evicted;   /* frames whose table was evicted under the memory budget */
 	__u64 no_row;          /* frames whose pc no row covers */
-	__u64 unsupported;     /* frames covered by a rule the walk cannot follow */
+	__u64 unsupported;     /* walks that ended on a rule they cannot follow (mostly the outermost frame) */
 	__u64 read_fault;      /* walks that ended on a user memory read that failed */
 	__u64 depth;           /* walks cut at EMBER_MAX_STACK_DEPTH frames */
 	__u64 tail_call_failed;/* walks that could not continue in a new run and were cut there */

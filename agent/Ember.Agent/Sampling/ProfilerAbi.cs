@@ -22,7 +22,7 @@ internal static class ProfilerAbi
     public const uint FlagUnwind = 0x4;
     public const uint OwnStack = 0x80000000;
     public const int MaxUnwindMappings = 64;
-    public const int FramesPerRun = 16;
+    public const int FramesPerRun = 4;
     public const int RowSearchSteps = 22;
     public const uint MaxTableRows = 1u << 22;
     public const uint TableEvicted = 0xffffffff;

@@ -70,13 +70,6 @@ public sealed class DwarfUnwindingTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void Debian_xz_is_unwound_as_perf_unwinds_it()
-    {
-        var xz = ExternalProcess.Require("xz", "xz-utils");
-        AssertAgreement(Profile(Track(StartCompressor(xz, "-9", "-T1"))));
-    }
-
-    [Fact]
     public void Debian_gzip_is_unwound_as_perf_unwinds_it()
     {
         var gzip = ExternalProcess.Require("gzip", "gzip");

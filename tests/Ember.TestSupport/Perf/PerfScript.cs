@@ -7,6 +7,9 @@ namespace Ember.TestSupport.Perf;
 /// Reads a perf.data file with <c>perf script</c> into samples. perf 6.1 has no <c>dsoff</c> field, so
 /// each frame is ip, sym and dso; <c>--no-inline</c> keeps one frame per return address, as the agent
 /// reports them, instead of perf's synthesized frames for functions inlined into a caller.
+/// perf reads symbols through a symfs of links to the recorded binaries only, so it names frames from
+/// the same files the agent reads: separate debug info (libc6-dbg's /usr/lib/debug) would name
+/// libc's start-up frames for perf alone, and lend its .debug_frame to perf's unwinder.
 /// </summary>
 public static partial class PerfScript
 {
@@ -17,8 +20,35 @@ public static partial class PerfScript
     public static IReadOnlyList<PerfSample> Read(string dataFile)
     {
         var perf = ExternalProcess.Require("perf", "linux-perf");
-        var text = ExternalProcess.RunChecked(perf, ["script", "-i", dataFile, "--no-inline", "-F", Fields], timeout: TimeSpan.FromMinutes(2));
-        return Parse(text);
+        var symfs = Directory.CreateTempSubdirectory("ember-perf-symfs-").FullName;
+        try
+        {
+            LinkRecordedBinaries(perf, dataFile, symfs);
+            var text = ExternalProcess.RunChecked(perf, ["script", "-i", dataFile, "--no-inline", "--symfs", symfs, "-F", Fields], timeout: TimeSpan.FromMinutes(2));
+            return Parse(text);
+        }
+        finally
+        {
+            Directory.Delete(symfs, recursive: true);
+        }
+    }
+
+    /// <summary>Links every binary the recording names (perf buildid-list: "BUILDID PATH") under <paramref name="symfs"/> at its own path.</summary>
+    private static void LinkRecordedBinaries(string perf, string dataFile, string symfs)
+    {
+        var list = ExternalProcess.RunChecked(perf, ["buildid-list", "-i", dataFile], timeout: TimeSpan.FromMinutes(1));
+        foreach (var line in list.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var path = line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+            if (!path.StartsWith('/') || !File.Exists(path))
+            {
+                continue; // [kernel.kallsyms], [vdso]: perf finds those itself
+            }
+
+            var link = symfs + path;
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            File.CreateSymbolicLink(link, path);
+        }
     }
 
     /// <summary>
