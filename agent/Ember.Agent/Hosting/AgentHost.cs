@@ -48,7 +48,7 @@ internal static class AgentHost
                 settings.Session,
                 statistics,
                 TimeProvider.System,
-                sampler.UnwindMaps is { } unwindMaps ? new UnwindTableStore(unwindMaps, logger) : null);
+                sampler.UnwindMaps is { } unwindMaps ? new UnwindTableStore(unwindMaps, logger, statistics.UnwindTablesChanged) : null);
             session.RunAsync(stop).GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }

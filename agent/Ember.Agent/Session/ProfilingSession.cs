@@ -24,7 +24,8 @@ namespace Ember.Agent.Session;
 /// The session does not own its stages; the composition root disposes them. One background thread
 /// polls <paramref name="processEvents"/> and captures each announced process at once
 /// (<see cref="ProcessInfoReader.Capture"/>, <see cref="StackSymbolizer.Capture"/>, both thread-safe);
-/// every other stage runs on the session's own loop.
+/// a second one loads their unwind tables (<see cref="UnwindTableStore.Run"/>), so a table build
+/// never delays the capture of the next process; every other stage runs on the session's own loop.
 /// </remarks>
 public sealed class ProfilingSession(
     ISampleSource sampler,
@@ -65,6 +66,9 @@ public sealed class ProfilingSession(
         var polling = processEvents is null
             ? Task.CompletedTask
             : Task.Factory.StartNew(() => PollProcessEvents(processEvents, stopPolling.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var loadingTables = unwinding is null
+            ? Task.CompletedTask
+            : Task.Factory.StartNew(() => unwinding.Run(stopPolling.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             while (!stop.IsCancellationRequested && time.GetUtcNow() < end)
@@ -117,6 +121,7 @@ public sealed class ProfilingSession(
             sampler.Stop();
             await stopPolling.CancelAsync().ConfigureAwait(false);
             await polling.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await loadingTables.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         ApplyAnnounced();
@@ -165,7 +170,7 @@ public sealed class ProfilingSession(
                 {
                     processes.Capture(announced.Pid, announced.ThreadName);
                     symbolizer.Capture(announced.Pid);
-                    unwinding?.Load(announced.Pid);
+                    unwinding?.Request(announced.Pid);
                 }
 
                 if (!_announced.Writer.TryWrite(announced))

@@ -44,6 +44,46 @@ public sealed class AgentMetrics : IDisposable
         _meter.CreateObservableCounter("ember.agent.processes.captured", () => sampling.ProcessesCaptured, "{process}", "Processes captured (name, mappings, binaries) on their first sample, while they lived.");
         _meter.CreateObservableCounter("ember.agent.processes.exited", () => sampling.ProcessesExited, "{process}", "Captured processes the kernel saw exit.");
         _meter.CreateObservableCounter("ember.agent.process.events.lost", () => sampling.Counters.ProcessEventsLost, "{event}", "Process events the kernel's ring buffer had no room for (those processes are read at drain time instead).");
+        _meter.CreateObservableCounter("ember.agent.unwind.frames", () =>
+        {
+            var unwind = sampling.Counters.Unwind;
+            return new[]
+            {
+                new Measurement<long>(unwind.FramesByTable, new KeyValuePair<string, object?>("method", "table")),
+                new Measurement<long>(unwind.FramesByFramePointer, new KeyValuePair<string, object?>("method", "frame_pointer")),
+            };
+        }, "{frame}", "User frames the kernel walked, by how.");
+        _meter.CreateObservableCounter("ember.agent.unwind.failures", () =>
+        {
+            var unwind = sampling.Counters.Unwind;
+            return new[]
+            {
+                Reason("no_process", unwind.NoProcess),
+                Reason("no_table", unwind.NoTable),
+                Reason("table_evicted", unwind.TableEvicted),
+                Reason("no_row", unwind.NoRow),
+                Reason("unsupported_rule", unwind.Unsupported),
+                Reason("read_fault", unwind.ReadFault),
+                Reason("depth", unwind.Depth),
+                Reason("tail_call_failed", unwind.TailCallFailed),
+                Reason("stack_lost", unwind.StacksLost),
+            };
+        }, "{event}", "Where the kernel's user-stack walk fell back to frame pointers or ended early, by reason.");
+        _meter.CreateObservableCounter("ember.agent.unwind.tables.built", () => sampling.UnwindTables.Counters.TablesBuilt, "{table}", "Unwind tables built from .eh_frame and loaded into the kernel.");
+        _meter.CreateObservableCounter("ember.agent.unwind.tables.evicted", () => sampling.UnwindTables.Counters.TablesEvicted, "{table}", "Unwind tables evicted under the row budget.");
+        _meter.CreateObservableCounter("ember.agent.unwind.tables.failed", () =>
+        {
+            var counters = sampling.UnwindTables.Counters;
+            return new[]
+            {
+                Reason("malformed", counters.BuildFailures),
+                Reason("no_cfi", counters.FilesWithoutTables),
+                Reason("over_budget", counters.OverBudget),
+                Reason("process_map_full", counters.ProcessesNotLoaded),
+            };
+        }, "{file}", "Files or processes left to frame pointers, by reason.");
+        _meter.CreateObservableGauge("ember.agent.unwind.table.memory", () => sampling.UnwindTables.TableBytes, "By", "Bytes of unwind table rows in use in the kernel.");
+        _meter.CreateObservableGauge("ember.agent.unwind.kernel.memory", () => sampling.UnwindTables.KernelBytes, "By", "Bytes the unwind row array and mapping map reserve in the kernel (preallocated).");
         _meter.CreateObservableCounter("ember.agent.symbolization.misses", () => sampling.UnknownFrames, "{frame}", "Frames no symbol source could name.");
         _meter.CreateObservableCounter("ember.agent.export.requests", () => export.Requests, "{request}", "Export attempts.");
         _meter.CreateObservableCounter("ember.agent.export.retries", () => export.Retries, "{request}", "Export attempts that were retries.");
@@ -55,6 +95,9 @@ public sealed class AgentMetrics : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
+
+    private static Measurement<long> Reason(string reason, long value) =>
+        new(value, new KeyValuePair<string, object?>("reason", reason));
 
     private static Measurement<long> StackError(string stack, string reason, long value) =>
         new(value, new KeyValuePair<string, object?>("stack", stack), new KeyValuePair<string, object?>("reason", reason));

@@ -1,4 +1,5 @@
 using Ember.Agent.Sampling;
+using Ember.Agent.Unwinding;
 
 namespace Ember.Agent.Telemetry;
 
@@ -16,6 +17,7 @@ public sealed class SamplingStatistics
     private long _processesCaptured;
     private long _processesExited;
     private readonly Lock _countersLock = new();
+    private UnwindTableReport _unwindTables;
 
     /// <summary>The sampler's own counters (kernel side), as last read.</summary>
     public SamplerCounters Counters
@@ -26,6 +28,27 @@ public sealed class SamplingStatistics
             {
                 return _counters;
             }
+        }
+    }
+
+    /// <summary>The unwind tables' counters and memory, as the table store last reported them.</summary>
+    public UnwindTableReport UnwindTables
+    {
+        get
+        {
+            lock (_countersLock)
+            {
+                return _unwindTables;
+            }
+        }
+    }
+
+    /// <summary>Records the unwind table store's state.</summary>
+    public void UnwindTablesChanged(UnwindTableReport report)
+    {
+        lock (_countersLock)
+        {
+            _unwindTables = report;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Ember.Agent.Sampling;
 using Ember.Symbols.Elf;
 using Ember.Symbols.Processes;
@@ -30,9 +31,20 @@ public sealed partial class UnwindTableStore
     private readonly Dictionary<int, List<LoadedTable>> _processes = [];
     private long _useClock;
 
-    internal UnwindTableStore(IUnwindMaps maps, ILogger logger, string procRoot = "/proc", UnwindTableLimits? limits = null)
+    private readonly Action<UnwindTableReport>? _report;
+
+    /// <summary>Processes waiting for their tables; full, a request is dropped and the process keeps frame pointers.</summary>
+    private readonly Channel<int> _requests = Channel.CreateBounded<int>(new BoundedChannelOptions(RequestBacklog)
+    {
+        SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.DropWrite,
+    });
+
+    private const int RequestBacklog = 16384;
+
+    internal UnwindTableStore(IUnwindMaps maps, ILogger logger, Action<UnwindTableReport>? report = null, string procRoot = "/proc", UnwindTableLimits? limits = null)
     {
         _maps = maps;
+        _report = report;
         _logger = logger;
         _procRoot = procRoot;
         _limits = limits ?? UnwindTableLimits.Default;
@@ -54,6 +66,32 @@ public sealed partial class UnwindTableStore
             {
                 return (long)_rows.Used * IUnwindMaps.RowBytes;
             }
+        }
+    }
+
+    /// <summary>
+    /// Asks for <paramref name="pid"/>'s tables to be loaded by <see cref="Run"/>: building a table
+    /// takes milliseconds, and the caller (the session's event thread) must capture the next process
+    /// before it exits.
+    /// </summary>
+    public void Request(int pid) => _requests.Writer.TryWrite(pid);
+
+    /// <summary>Loads requested processes until <paramref name="stop"/>.</summary>
+    public void Run(CancellationToken stop)
+    {
+        try
+        {
+            while (_requests.Reader.WaitToReadAsync(stop).AsTask().GetAwaiter().GetResult())
+            {
+                while (_requests.Reader.TryRead(out var pid))
+                {
+                    Load(pid);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // the session ended
         }
     }
 
@@ -105,6 +143,8 @@ public sealed partial class UnwindTableStore
             {
                 Counters = Counters with { ProcessesNotLoaded = Counters.ProcessesNotLoaded + 1 };
             }
+
+            Report();
         }
     }
 
@@ -119,8 +159,13 @@ public sealed partial class UnwindTableStore
                 Release(pid);
                 _maps.RemoveProcess(pid);
             }
+
+            Report();
         }
     }
+
+    private void Report() =>
+        _report?.Invoke(new UnwindTableReport(Counters, (long)_rows.Used * IUnwindMaps.RowBytes, KernelBytes, _tables.Count(t => t.Value is not null), _processes.Count));
 
     private void Release(int pid)
     {
@@ -156,14 +201,20 @@ public sealed partial class UnwindTableStore
                 return known;
             }
 
-            var loaded = Build(elf, mapping.Path);
-            _tables[key] = loaded;
+            // A file with no usable table is remembered; one that did not fit is tried again next time.
+            var loaded = Build(elf, mapping.Path, out var overBudget);
+            if (!overBudget)
+            {
+                _tables[key] = loaded;
+            }
+
             return loaded;
         }
     }
 
-    private LoadedTable? Build(ElfFile elf, string name)
+    private LoadedTable? Build(ElfFile elf, string name, out bool overBudget)
     {
+        overBudget = false;
         UnwindTable? table;
         try
         {
@@ -192,6 +243,7 @@ public sealed partial class UnwindTableStore
 
         if (!TryAllocate((uint)rows.Length, out var first))
         {
+            overBudget = true;
             Counters = Counters with { OverBudget = Counters.OverBudget + 1 };
             return null;
         }
@@ -208,13 +260,14 @@ public sealed partial class UnwindTableStore
     {
         while (!_rows.TryAllocate(count, out first))
         {
-            var victim = _tables.Where(t => t.Value is { References: 0 }).MinBy(t => t.Value!.LastUse);
-            if (victim.Value is null)
+            var unused = _tables.Where(t => t.Value is { References: 0 }).ToList();
+            if (unused.Count == 0)
             {
                 return false;
             }
 
-            _rows.Free(victim.Value.FirstRow, (uint)victim.Value.Rows);
+            var victim = unused.MinBy(t => t.Value!.LastUse);
+            _rows.Free(victim.Value!.FirstRow, (uint)victim.Value.Rows);
             _tables.Remove(victim.Key);
             Counters = Counters with { TablesEvicted = Counters.TablesEvicted + 1 };
         }
@@ -247,7 +300,8 @@ public sealed partial class UnwindTableStore
         {
             foreach (var segment in segments)
             {
-                if (segment.ContainsFileOffset(mapping.FileOffset))
+                // The kernel maps whole pages: a segment at file offset 0x1234 is mapped from offset 0x1000.
+                if (segment.ContainsFileOffset(mapping.FileOffset) || (segment.Offset & ~0xfffUL) == mapping.FileOffset)
                 {
                     bias = mapping.Start - mapping.FileOffset + segment.Offset - segment.VirtualAddress + baseAddress;
                     return true;
@@ -259,6 +313,14 @@ public sealed partial class UnwindTableStore
         }
     }
 }
+
+/// <summary>An <see cref="UnwindTableStore"/>'s state for the metrics.</summary>
+/// <param name="Counters">What it did, cumulative.</param>
+/// <param name="TableBytes">Bytes of rows in use.</param>
+/// <param name="KernelBytes">Bytes the row array and the mapping map reserve in the kernel.</param>
+/// <param name="Tables">Tables loaded.</param>
+/// <param name="Processes">Processes whose mappings the kernel holds.</param>
+public readonly record struct UnwindTableReport(UnwindTableCounters Counters, long TableBytes, long KernelBytes, int Tables, int Processes);
 
 /// <summary>What an <see cref="UnwindTableStore"/> did, cumulative.</summary>
 /// <param name="TablesBuilt">Tables built and loaded into the kernel.</param>
