@@ -299,19 +299,22 @@ static __always_inline bool read_user_regs(void *ctx, struct user_regs *regs)
 	return (regs->cs & 3) == 3 && regs->ip != 0;
 }
 
-/* Starts a walk of the user stack; false when the walk cannot run and the caller must count the sample itself. */
-static __always_inline bool begin_walk(void *ctx, struct sample_key *key, __u32 slot, struct sampler_stats *st)
+/*
+ * Starts a walk of the user stack; walk_user_stack then counts the sample. Returns only when the
+ * walk cannot run: the caller counts the sample itself, with no user stack for a kernel thread.
+ */
+static __always_inline void begin_walk(void *ctx, struct sample_key *key, __u32 slot, struct sampler_stats *st)
 {
 	__u32 zero = 0;
 	struct unwind_state *state = bpf_map_lookup_elem(&unwind_scratch, &zero);
 	struct user_regs regs = {};
 
 	if (!state)
-		return false;
+		return;
 	if (!read_user_regs(ctx, &regs)) {
 		key->user_stack_id = EMBER_NO_STACK;
 		st->user_stack.no_frames++;
-		return false;
+		return;
 	}
 	state->key = *key;
 	state->slot = slot;
@@ -326,7 +329,6 @@ static __always_inline bool begin_walk(void *ctx, struct sample_key *key, __u32 
 	bpf_tail_call(ctx, &unwind_programs, 0);
 	/* Only reached when the tail call failed: the kernel's frame-pointer walk stands in. */
 	st->unwind.tail_call_failed++;
-	return false;
 }
 
 static __always_inline void record_sample(void *ctx, struct sampler_control *ctl, struct sampler_stats *st)
@@ -366,8 +368,8 @@ static __always_inline void record_sample(void *ctx, struct sampler_control *ctl
 	}
 
 	/* A walk that starts ends in walk_user_stack, which counts the sample and closes the epoch. */
-	if ((flags & EMBER_FLAG_UNWIND) && begin_walk(ctx, &key, slot, st))
-		return;
+	if (flags & EMBER_FLAG_UNWIND)
+		begin_walk(ctx, &key, slot, st);
 	if (key.user_stack_id != EMBER_NO_STACK) {
 		id = bpf_get_stackid(ctx, stack_map, BPF_F_USER_STACK);
 		if (id >= 0) {

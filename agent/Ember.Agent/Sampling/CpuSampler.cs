@@ -24,8 +24,8 @@ namespace Ember.Agent.Sampling;
 /// ids in the old slot's stack map, and finally clears that stack map.
 /// </para>
 /// <para>
-/// Unwinding is by frame pointers (the kernel's perf callchain): code built without them yields
-/// short user stacks. Lifetime: <see cref="Load"/>, <see cref="Start"/>, any number of
+/// User stacks are walked by the program itself (<see cref="CpuSamplerOptions.WalkUserStacks"/>): by
+/// the unwind tables in <see cref="UnwindMaps"/> where a file has one, by frame pointers elsewhere. Lifetime: <see cref="Load"/>, <see cref="Start"/>, any number of
 /// <see cref="Drain"/>s, <see cref="Stop"/> (a drain after it returns everything left), <see cref="Dispose"/>.
 /// All members are safe for concurrent use; they take turns on one lock.
 /// </para>

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Ember.Agent.Sampling;
+using Ember.Symbols.Caching;
 using Ember.Symbols.Elf;
 using Ember.Symbols.Processes;
 using Ember.Symbols.Unwinding;
@@ -14,8 +15,8 @@ namespace Ember.Agent.Unwinding;
 /// array, and the process's executable mappings pointing at those rows.
 /// </summary>
 /// <remarks>
-/// Tables are keyed by the file's GNU build ID, or by (device, inode, size, modification time) when
-/// it has none. A table that does not fit the row budget first evicts tables no live process maps,
+/// A file is looked up by (device, inode, size, modification time), one stat, and opened only the
+/// first time; its table is shared by GNU build ID, so copies of one binary share one table. A table that does not fit the row budget first evicts tables no live process maps,
 /// least recently used first; if it still does not fit, its file is walked by frame pointers. Thread
 /// safe: the session loads processes on its event thread and prunes them on its loop.
 /// </remarks>
@@ -27,7 +28,8 @@ public sealed partial class UnwindTableStore
     private readonly UnwindTableLimits _limits;
     private readonly string _procRoot;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, LoadedTable?> _tables = new(StringComparer.Ordinal);
+    private readonly Dictionary<FileIdentity, LoadedTable?> _tablesByFile = [];
+    private readonly Dictionary<string, LoadedTable?> _tablesByBuildId = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<LoadedTable>> _processes = [];
     private long _useClock;
 
@@ -56,18 +58,6 @@ public sealed partial class UnwindTableStore
 
     /// <summary>Bytes of kernel memory the row array and the mapping map reserve (both preallocated).</summary>
     public long KernelBytes => ((long)_maps.RowCapacity * IUnwindMaps.RowBytes) + ((long)_maps.ProcessCapacity * System.Runtime.CompilerServices.Unsafe.SizeOf<ProcessUnwind>());
-
-    /// <summary>Bytes of rows in use.</summary>
-    public long TableBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return (long)_rows.Used * IUnwindMaps.RowBytes;
-            }
-        }
-    }
 
     /// <summary>
     /// Asks for <paramref name="pid"/>'s tables to be loaded by <see cref="Run"/>: building a table
@@ -165,7 +155,7 @@ public sealed partial class UnwindTableStore
     }
 
     private void Report() =>
-        _report?.Invoke(new UnwindTableReport(Counters, (long)_rows.Used * IUnwindMaps.RowBytes, KernelBytes, _tables.Count(t => t.Value is not null), _processes.Count));
+        _report?.Invoke(new UnwindTableReport(Counters, (long)_rows.Used * IUnwindMaps.RowBytes, KernelBytes, LoadedTables().Count(), _processes.Count));
 
     private void Release(int pid)
     {
@@ -183,6 +173,22 @@ public sealed partial class UnwindTableStore
     {
         // The file as the process sees it: through its root, so a container's files are the ones read.
         var path = $"{_procRoot}/{pid}/root{mapping.Path}";
+        FileIdentity identity;
+        try
+        {
+            var info = new FileInfo(path);
+            identity = FileIdentity.ForInode(mapping.DeviceMajor, mapping.DeviceMinor, mapping.Inode, info.Length, info.LastWriteTimeUtc);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (_tablesByFile.TryGetValue(identity, out var known))
+        {
+            return known;
+        }
+
         ElfFile elf;
         try
         {
@@ -195,19 +201,23 @@ public sealed partial class UnwindTableStore
 
         using (elf)
         {
-            var key = elf.GnuBuildId ?? $"{mapping.DeviceMajor}:{mapping.DeviceMinor}:{mapping.Inode}:{elf.Length}:{File.GetLastWriteTimeUtc(path).Ticks}";
-            if (_tables.TryGetValue(key, out var known))
+            var buildId = elf.GnuBuildId;
+            if (buildId is null || !_tablesByBuildId.TryGetValue(buildId, out var loaded))
             {
-                return known;
+                // A file with no usable table is remembered; one that did not fit is tried again next time.
+                loaded = Build(elf, mapping.Path, out var overBudget);
+                if (overBudget)
+                {
+                    return null;
+                }
+
+                if (buildId is not null)
+                {
+                    _tablesByBuildId[buildId] = loaded;
+                }
             }
 
-            // A file with no usable table is remembered; one that did not fit is tried again next time.
-            var loaded = Build(elf, mapping.Path, out var overBudget);
-            if (!overBudget)
-            {
-                _tables[key] = loaded;
-            }
-
+            _tablesByFile[identity] = loaded;
             return loaded;
         }
     }
@@ -260,19 +270,30 @@ public sealed partial class UnwindTableStore
     {
         while (!_rows.TryAllocate(count, out first))
         {
-            var unused = _tables.Where(t => t.Value is { References: 0 }).ToList();
-            if (unused.Count == 0)
+            var victim = LoadedTables().Where(t => t.References == 0).MinBy(t => t.LastUse);
+            if (victim is null)
             {
                 return false;
             }
 
-            var victim = unused.MinBy(t => t.Value!.LastUse);
-            _rows.Free(victim.Value!.FirstRow, (uint)victim.Value.Rows);
-            _tables.Remove(victim.Key);
+            _rows.Free(victim.FirstRow, (uint)victim.Rows);
+            Forget(_tablesByFile, victim);
+            Forget(_tablesByBuildId, victim);
             Counters = Counters with { TablesEvicted = Counters.TablesEvicted + 1 };
         }
 
         return true;
+    }
+
+    private IEnumerable<LoadedTable> LoadedTables() => _tablesByFile.Values.OfType<LoadedTable>().Distinct();
+
+    private static void Forget<TKey>(Dictionary<TKey, LoadedTable?> tables, LoadedTable table)
+        where TKey : notnull
+    {
+        foreach (var key in tables.Where(t => t.Value == table).Select(t => t.Key).ToList())
+        {
+            tables.Remove(key);
+        }
     }
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Debug, Message = "unwind table of {File}: {Rows} rows from {Section}")]
