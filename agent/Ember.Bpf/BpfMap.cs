@@ -48,6 +48,37 @@ public sealed class BpfMap
     /// <summary>Capacity.</summary>
     public uint MaxEntries { get; }
 
+    /// <summary>
+    /// Bytes of kernel memory the map is charged for, as the kernel reports it (<c>memlock</c> in
+    /// /proc/self/fdinfo): what a memory budget or a node's limits must count, which entry counts
+    /// times sizes underestimate (hash maps carry a header per element, stack maps a bucket per entry).
+    /// </summary>
+    /// <exception cref="BpfException">The kernel does not report it (fdinfo unreadable or without memlock).</exception>
+    public long ReadKernelMemory()
+    {
+        using var lease = new SafeHandleLease(_owner.Handle);
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines($"/proc/self/fdinfo/{_fd}");
+        }
+        catch (IOException ex)
+        {
+            throw new BpfException($"map {Name}: /proc/self/fdinfo/{_fd} cannot be read: {ex.Message}", ex);
+        }
+
+        foreach (var line in lines)
+        {
+            if (line.StartsWith("memlock:", StringComparison.Ordinal)
+                && long.TryParse(line.AsSpan("memlock:".Length).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var bytes))
+            {
+                return bytes;
+            }
+        }
+
+        throw new BpfException($"map {Name}: the kernel reports no memlock in /proc/self/fdinfo/{_fd}");
+    }
+
     /// <summary>True for maps that hold one value per possible CPU.</summary>
     public bool IsPerCpu => Type is BpfMapType.PerCpuHash or BpfMapType.PerCpuArray or BpfMapType.LruPerCpuHash;
 

@@ -43,6 +43,10 @@ public sealed class BpfObject : IDisposable
     /// <summary>The object's maps.</summary>
     public IReadOnlyCollection<BpfMap> Maps => _maps.Values;
 
+    /// <summary>Bytes of kernel memory all its maps are charged for (see <see cref="BpfMap.ReadKernelMemory"/>).</summary>
+    /// <exception cref="BpfException">The kernel does not report a map's memory.</exception>
+    public long ReadKernelMemory() => _maps.Values.Sum(map => map.ReadKernelMemory());
+
     internal SafeBpfObjectHandle Handle { get; }
 
     /// <summary>

@@ -50,6 +50,22 @@ public sealed class BpfMapTests : IDisposable
     }
 
     [Fact]
+    public void Kernel_memory_is_the_kernels_memlock_figure_and_grows_with_the_map()
+    {
+        var elf = Clang.CompileBpf(Tools.Fixture("maps.bpf.c"), _directory);
+        using var small = BpfObject.Load(elf, new BpfLoadOptions { MapMaxEntries = new Dictionary<string, uint> { ["numbers"] = 1024 } });
+        using var large = BpfObject.Load(elf, new BpfLoadOptions { MapMaxEntries = new Dictionary<string, uint> { ["numbers"] = 8192 } });
+
+        var smallBytes = small.GetMap("numbers").ReadKernelMemory();
+        var largeBytes = large.GetMap("numbers").ReadKernelMemory();
+
+        // A preallocated hash element holds at least its key and value, each rounded to 8 bytes.
+        Assert.True(smallBytes >= 1024 * 16, $"{smallBytes} B for 1024 elements");
+        Assert.InRange(largeBytes - smallBytes, 7168 * 16, 7168 * 256);
+        Assert.Equal(small.Maps.Sum(m => m.ReadKernelMemory()), small.ReadKernelMemory());
+    }
+
+    [Fact]
     public void Keys_are_iterated_with_get_next_key()
     {
         foreach (var key in new uint[] { 3, 1, 2 })

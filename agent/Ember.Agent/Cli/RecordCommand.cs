@@ -25,12 +25,16 @@ internal static class RecordCommand
         var outputPath = new Option<string>("--output", "-o") { Description = "File to write.", DefaultValueFactory = _ => "cpu.pb.gz" };
         var format = new Option<string?>("--format") { Description = "pprof|otlp|otlp-json|folded|html (default: from --output's extension, else pprof)." };
         var idle = new Option<bool>("--sample-idle") { Description = "Also count the idle task (pid 0)." };
+        var unwindMemory = UnwindMemoryOption.Create();
         var command = new Command("record", "Sample every process's on-CPU stacks for a while and write one local profile file.")
         {
-            duration, frequency, pids, outputPath, format, idle,
+            duration, frequency, pids, outputPath, format, idle, unwindMemory,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Execute(
-            new RecordRequest(result.GetValue(duration)!, result.GetValue(frequency), result.GetValue(pids) ?? [], result.GetValue(outputPath)!, result.GetValue(format), result.GetValue(idle)),
+            new RecordRequest(result.GetValue(duration)!, result.GetValue(frequency), result.GetValue(pids) ?? [], result.GetValue(outputPath)!, result.GetValue(format), result.GetValue(idle))
+            {
+                UnwindMemory = result.GetValue(unwindMemory)!,
+            },
             output,
             error,
             logging.CreateLogger("record"),
@@ -38,7 +42,11 @@ internal static class RecordCommand
         return command;
     }
 
-    internal sealed record RecordRequest(string Duration, int FrequencyHz, IReadOnlyList<int> Pids, string Output, string? Format, bool SampleIdle);
+    internal sealed record RecordRequest(string Duration, int FrequencyHz, IReadOnlyList<int> Pids, string Output, string? Format, bool SampleIdle)
+    {
+        /// <summary>The --unwind-memory size.</summary>
+        public string UnwindMemory { get; init; } = UnwindMemoryOption.Default;
+    }
 
     internal static int Execute(RecordRequest request, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellation)
     {
@@ -51,6 +59,12 @@ internal static class RecordCommand
         if (request.FrequencyHz is < 1 or > 10_000)
         {
             error.WriteLine($"ember-agent record: --frequency {request.FrequencyHz} is outside 1..10000 Hz");
+            return ExitCodes.Usage;
+        }
+
+        if (!UnwindMemoryOption.TryParse(request.UnwindMemory, out var unwindMemory, out var unwindError))
+        {
+            error.WriteLine($"ember-agent record: {unwindError}");
             return ExitCodes.Usage;
         }
 
@@ -75,7 +89,7 @@ internal static class RecordCommand
             stop.Cancel();
         });
         var settings = new SessionSettings(
-            new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle },
+            new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle, UnwindMemory = unwindMemory },
             new ProfilingSessionOptions { Duration = duration },
             Environment.MachineName);
         var file = new ProfileFileOutput(request.Output, format, output, logger);

@@ -41,9 +41,10 @@ internal static class RunCommand
         var kubernetes = new Option<bool>("--kubernetes") { Description = "Watch this node's pods and add k8s.namespace.name, k8s.pod.name, k8s.pod.uid, k8s.container.name and k8s.node.name." };
         var namespaces = new Option<string[]>("--namespace") { Description = "With --kubernetes: profile only pods of these namespaces (repeatable).", AllowMultipleArgumentsPerToken = true };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
+        var unwindMemory = UnwindMemoryOption.Create();
         var config = new Option<string?>("--config")
         {
-            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig). " +
+            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory). " +
                 $"Layers, each winning over the one before: defaults, this file, {RunOptionsLoader.EnvironmentPrefix}* variables (e.g. {RunOptionsLoader.EnvironmentPrefix}FREQUENCY=99, " +
                 $"{RunOptionsLoader.EnvironmentPrefix}PIDS__0=42), flags.",
         };
@@ -52,7 +53,7 @@ internal static class RunCommand
             "Profile every process continuously and export OTLP profiles (the DaemonSet mode). " +
             $"Settings: defaults < --config file < {RunOptionsLoader.EnvironmentPrefix}* variables < flags; OTEL_EXPORTER_OTLP_* fill in what none of them sets.")
         {
-            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, config,
+            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, config,
         };
 
         // Each flag's configuration key; list flags set one key per value (pids:0, pids:1...).
@@ -62,6 +63,7 @@ internal static class RunCommand
             (frequency, nameof(RunOptions.Frequency), false), (interval, nameof(RunOptions.CollectInterval), false),
             (node, nameof(RunOptions.Node), false), (pids, nameof(RunOptions.Pids), true), (kubernetes, nameof(RunOptions.Kubernetes), false),
             (namespaces, nameof(RunOptions.Namespaces), true), (kubeconfig, nameof(RunOptions.Kubeconfig), false),
+            (unwindMemory, nameof(RunOptions.UnwindMemory), false),
         ];
 
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
@@ -126,6 +128,12 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        if (!UnwindMemoryOption.TryParse(options.UnwindMemory, out var unwindMemory, out var unwindError))
+        {
+            error.WriteLine($"ember-agent run: {unwindError}");
+            return ExitCodes.Usage;
+        }
+
         if (options.Namespaces.Count > 0 && !options.Kubernetes)
         {
             error.WriteLine("ember-agent run: --namespace needs --kubernetes (namespaces come from the node's pods)");
@@ -173,7 +181,7 @@ internal static class RunCommand
         using var export = ExportQueueOutput.Start(sender, QueueCapacity, statistics, logger);
         ExportLog.Started(logger, otlp.Protocol, otlp.Endpoint, interval);
         var settings = new SessionSettings(
-            new CpuSamplerOptions { FrequencyHz = options.Frequency, Pids = options.Pids.ToArray() },
+            new CpuSamplerOptions { FrequencyHz = options.Frequency, Pids = options.Pids.ToArray(), UnwindMemory = unwindMemory },
             new ProfilingSessionOptions { Window = interval },
             options.Node ?? Environment.MachineName);
         int exitCode;

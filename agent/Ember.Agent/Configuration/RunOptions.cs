@@ -44,6 +44,12 @@ public sealed class RunOptions
     /// <summary>With <see cref="Kubernetes"/>: profile only pods of these namespaces; empty for all.</summary>
     public IReadOnlyList<string> Namespaces { get; set; } = [];
 
+    /// <summary>Kernel memory for unwinding code without frame pointers, as a size such as 16MiB; 0 for frame pointers only.</summary>
+    public string UnwindMemory { get; set; } = DefaultUnwindMemory;
+
+    /// <summary>The default of <see cref="UnwindMemory"/>.</summary>
+    public static readonly string DefaultUnwindMemory = Cli.UnwindMemoryOption.Default;
+
     /// <summary>With <see cref="Kubernetes"/> outside a pod: the kubeconfig to use.</summary>
     public string? Kubeconfig { get; set; }
 }

@@ -20,7 +20,7 @@ namespace Ember.Agent.Hosting;
 /// export transport behind the run command's output. Commands parse and validate flags, choose an
 /// output and call in here.
 /// </summary>
-internal static class AgentHost
+internal static partial class AgentHost
 {
     /// <summary>How long the first pod list may take before sampling starts unlabelled (labels follow).</summary>
     private static readonly TimeSpan KubernetesSyncTimeout = TimeSpan.FromSeconds(10);
@@ -35,7 +35,9 @@ internal static class AgentHost
         try
         {
             using var libbpfLog = LibbpfLog.RouteTo(logger);
-            using var sampler = CpuSampler.Load(settings.Sampler, logger);
+            using var sampler = CpuSampler.Load(settings.Sampler with { DrainInterval = settings.Session.DrainInterval }, logger);
+            statistics.SamplerLoaded(sampler.KernelMemoryBytes);
+            LogSamplerLoaded(logger, sampler.KernelMemoryBytes >> 10, settings.Sampler.UnwindMemory.Bytes >> 10);
             using var resolver = new SymbolFrameResolver();
             var session = new ProfilingSession(
                 sampler,
@@ -86,4 +88,7 @@ internal static class AgentHost
         labels = new KubernetesProcessLabels(pods, new PodNamespaceFilter(pods, namespaces));
         return pods;
     }
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "sampler loaded: BPF maps take {KernelKiB} KiB of kernel memory (unwind budget {UnwindKiB} KiB)")]
+    private static partial void LogSamplerLoaded(ILogger logger, long kernelKiB, long unwindKiB);
 }

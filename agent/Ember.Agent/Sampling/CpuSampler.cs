@@ -24,7 +24,7 @@ namespace Ember.Agent.Sampling;
 /// ids in the old slot's stack map, and finally clears that stack map.
 /// </para>
 /// <para>
-/// User stacks are walked by the program itself (<see cref="CpuSamplerOptions.WalkUserStacks"/>): by
+/// User stacks are walked by the program itself (<see cref="CpuSamplerOptions.UnwindMemory"/>): by
 /// the unwind tables in <see cref="UnwindMaps"/> where a file has one, by frame pointers elsewhere. Lifetime: <see cref="Load"/>, <see cref="Start"/>, any number of
 /// <see cref="Drain"/>s, <see cref="Stop"/> (a drain after it returns everything left), <see cref="Dispose"/>.
 /// All members are safe for concurrent use; they take turns on one lock.
@@ -65,7 +65,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         _counts = [bpf.GetMap(ProfilerObject.CountsMap(0)), bpf.GetMap(ProfilerObject.CountsMap(1))];
         _stacks = [bpf.GetMap(ProfilerObject.StacksMap(0)), bpf.GetMap(ProfilerObject.StacksMap(1))];
         _userStacks = [bpf.GetMap(ProfilerObject.UserStacksMap(0)), bpf.GetMap(ProfilerObject.UserStacksMap(1))];
-        if (options.WalkUserStacks)
+        if (options.UnwindMemory.WalksUserStacks)
         {
             bpf.GetProgram(ProfilerObject.WalkUserStackProgram).SetAsTailCall(bpf.GetMap(ProfilerObject.UnwindProgramsMap), 0);
             UnwindMaps = new BpfUnwindMaps(bpf.GetMap(ProfilerObject.UnwindRowsMap), bpf.GetMap(ProfilerObject.UnwindProcessesMap));
@@ -79,10 +79,14 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
 
         _flags = (options.Pids.Count > 0 ? ProfilerAbi.FlagFilterPids : 0)
             | (options.SampleIdle ? ProfilerAbi.FlagSampleIdle : 0)
-            | (options.WalkUserStacks ? ProfilerAbi.FlagUnwind : 0);
+            | (options.UnwindMemory.WalksUserStacks ? ProfilerAbi.FlagUnwind : 0);
         WriteControl();
         _processEvents = BpfRingBuffer.Open(bpf.GetMap(ProfilerObject.ProcessEventsMap));
+        KernelMemoryBytes = bpf.ReadKernelMemory(); // every map is preallocated: this does not grow
     }
+
+    /// <summary>Bytes of kernel memory all the profiler's maps are charged for, as the kernel reports it.</summary>
+    public long KernelMemoryBytes { get; }
 
     /// <summary>The loaded profiler object, for tests that look into its maps.</summary>
     internal BpfObject Bpf => _bpf;
@@ -127,13 +131,14 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         };
         for (var slot = 0; slot < ProfilerAbi.SlotCount; slot++)
         {
-            sizes[ProfilerObject.CountsMap(slot)] = (uint)options.CountMapEntries;
-            sizes[ProfilerObject.StacksMap(slot)] = (uint)options.StackMapEntries;
-            sizes[ProfilerObject.UserStacksMap(slot)] = (uint)options.StackMapEntries;
+            sizes[ProfilerObject.CountsMap(slot)] = (uint)options.EntriesFor(options.CountMapEntries, CpuList.PossibleCount);
+            sizes[ProfilerObject.StacksMap(slot)] = (uint)options.EntriesFor(options.StackMapEntries, CpuList.PossibleCount);
+            sizes[ProfilerObject.UserStacksMap(slot)] = (uint)options.EntriesFor(options.StackMapEntries, CpuList.PossibleCount);
         }
 
-        sizes[ProfilerObject.UnwindRowsMap] = (uint)options.UnwindRowEntries;
-        sizes[ProfilerObject.UnwindProcessesMap] = (uint)options.UnwindProcessEntries;
+        // Off, the walk's maps keep one entry each: the program still references them.
+        sizes[ProfilerObject.UnwindRowsMap] = (uint)Math.Max(1, options.UnwindMemory.RowEntries);
+        sizes[ProfilerObject.UnwindProcessesMap] = (uint)Math.Max(1, options.UnwindMemory.ProcessEntries);
 
         var bpf = BpfObject.Load(
             ProfilerObject.Read(), new BpfLoadOptions { ObjectName = ProfilerObject.Name, MapMaxEntries = sizes });

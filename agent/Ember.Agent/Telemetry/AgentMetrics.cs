@@ -84,6 +84,8 @@ public sealed class AgentMetrics : IDisposable
         }, "{file}", "Files or processes left to frame pointers, by reason.");
         _meter.CreateObservableGauge("ember.agent.unwind.table.memory", () => sampling.UnwindTables.TableBytes, "By", "Bytes of unwind table rows in use in the kernel.");
         _meter.CreateObservableGauge("ember.agent.unwind.kernel.memory", () => sampling.UnwindTables.KernelBytes, "By", "Bytes the unwind row array and mapping map reserve in the kernel (preallocated).");
+        _meter.CreateObservableGauge("ember.agent.bpf.memory", () => sampling.KernelMemoryBytes, "By", "Bytes of kernel memory all the profiler's BPF maps are charged for (the kernel's memlock figure), the unwind maps included; not part of process.memory.usage.");
+        _meter.CreateObservableUpDownCounter("process.memory.usage", () => Environment.WorkingSet, "By", "The agent's resident memory (RSS).");
         _meter.CreateObservableCounter("ember.agent.symbolization.misses", () => sampling.UnknownFrames, "{frame}", "Frames no symbol source could name.");
         _meter.CreateObservableCounter("ember.agent.export.requests", () => export.Requests, "{request}", "Export attempts.");
         _meter.CreateObservableCounter("ember.agent.export.retries", () => export.Retries, "{request}", "Export attempts that were retries.");

@@ -16,6 +16,7 @@ public sealed class SamplingStatistics
     private long _unknownFrames;
     private long _processesCaptured;
     private long _processesExited;
+    private long _kernelMemoryBytes;
     private readonly Lock _countersLock = new();
     private UnwindTableReport _unwindTables;
 
@@ -51,6 +52,12 @@ public sealed class SamplingStatistics
             _unwindTables = report;
         }
     }
+
+    /// <summary>Bytes of kernel memory the sampler's BPF maps are charged for; 0 until it is loaded.</summary>
+    public long KernelMemoryBytes => Interlocked.Read(ref _kernelMemoryBytes);
+
+    /// <summary>Records the loaded sampler's kernel memory.</summary>
+    public void SamplerLoaded(long kernelMemoryBytes) => Interlocked.Exchange(ref _kernelMemoryBytes, kernelMemoryBytes);
 
     /// <summary>Samples drained into profiles.</summary>
     public long Samples => Interlocked.Read(ref _samples);

@@ -10,6 +10,8 @@ internal sealed class BpfUnwindMaps(BpfMap rows, BpfMap processes) : IUnwindMaps
 
     public int ProcessCapacity => (int)processes.MaxEntries;
 
+    public long KernelBytes { get; } = rows.ReadKernelMemory() + processes.ReadKernelMemory();
+
     public void WriteRows(uint first, ReadOnlySpan<UnwindRow> values) => rows.UpdateRange(first, values);
 
     public bool SetProcess(int pid, in ProcessUnwind mappings)

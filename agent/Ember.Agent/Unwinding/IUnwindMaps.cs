@@ -11,6 +11,9 @@ internal interface IUnwindMaps
     /// <summary>Processes the mapping map holds.</summary>
     int ProcessCapacity { get; }
 
+    /// <summary>Bytes of kernel memory both maps are charged for (preallocated, so constant).</summary>
+    long KernelBytes { get; }
+
     /// <summary>Writes <paramref name="rows"/> from row <paramref name="first"/> on.</summary>
     void WriteRows(uint first, ReadOnlySpan<UnwindRow> rows);
 

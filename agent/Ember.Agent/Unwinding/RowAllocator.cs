@@ -6,6 +6,9 @@ internal sealed class RowAllocator(uint capacity)
     /// <summary>Free ranges by start.</summary>
     private readonly SortedList<uint, uint> _free = new() { [0] = capacity };
 
+    /// <summary>Rows in all.</summary>
+    public uint Capacity { get; } = capacity;
+
     /// <summary>Rows allocated.</summary>
     public uint Used { get; private set; }
 

@@ -16,8 +16,10 @@ namespace Ember.Agent.Unwinding;
 /// </summary>
 /// <remarks>
 /// A file is looked up by (device, inode, size, modification time), one stat, and opened only the
-/// first time; its table is shared by GNU build ID, so copies of one binary share one table. A table that does not fit the row budget first evicts tables no live process maps,
-/// least recently used first; if it still does not fit, its file is walked by frame pointers. Thread
+/// first time; its table is shared by GNU build ID, so copies of one binary share one table. A table
+/// that does not fit the row budget first evicts tables no live process maps, least recently used
+/// first; if it still does not fit, its file is walked by frame pointers (the kernel counts those
+/// frames as table_evicted) and not built again until enough tables are unused to make room. Thread
 /// safe: the session loads processes on its event thread and prunes them on its loop.
 /// </remarks>
 public sealed partial class UnwindTableStore
@@ -31,6 +33,9 @@ public sealed partial class UnwindTableStore
     private readonly Dictionary<FileIdentity, LoadedTable?> _tablesByFile = [];
     private readonly Dictionary<string, LoadedTable?> _tablesByBuildId = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<LoadedTable>> _processes = [];
+
+    /// <summary>Files whose table did not fit, with the rows it needs: not built again until that much room could be made.</summary>
+    private readonly Dictionary<FileIdentity, uint> _overBudget = [];
     private long _useClock;
 
     private readonly Action<UnwindTableReport>? _report;
@@ -56,8 +61,8 @@ public sealed partial class UnwindTableStore
     /// <summary>What the store did so far.</summary>
     public UnwindTableCounters Counters { get; private set; }
 
-    /// <summary>Bytes of kernel memory the row array and the mapping map reserve (both preallocated).</summary>
-    public long KernelBytes => ((long)_maps.RowCapacity * IUnwindMaps.RowBytes) + ((long)_maps.ProcessCapacity * System.Runtime.CompilerServices.Unsafe.SizeOf<ProcessUnwind>());
+    /// <summary>Bytes of kernel memory the row array and the mapping map are charged for (both preallocated).</summary>
+    public long KernelBytes => _maps.KernelBytes;
 
     /// <summary>
     /// Asks for <paramref name="pid"/>'s tables to be loaded by <see cref="Run"/>: building a table
@@ -111,10 +116,14 @@ public sealed partial class UnwindTableStore
                     continue;
                 }
 
-                var table = TableFor(pid, mapping);
+                var table = TableFor(pid, mapping, out var overBudget);
                 if (table is null || !table.TryBias(mapping, out var bias))
                 {
-                    entry.Mappings[count++] = new UnwindMapping { Start = mapping.Start, End = mapping.End };
+                    // An over-budget file is walked by frame pointers too, but the kernel counts its frames apart.
+                    entry.Mappings[count++] = new UnwindMapping
+                    {
+                        Start = mapping.Start, End = mapping.End, FirstRow = overBudget ? ProfilerAbi.TableEvicted : 0,
+                    };
                     continue;
                 }
 
@@ -169,8 +178,9 @@ public sealed partial class UnwindTableStore
     }
 
     /// <summary>The loaded table of the mapping's file, built on first need; null when it has none.</summary>
-    private LoadedTable? TableFor(int pid, ProcessMapping mapping)
+    private LoadedTable? TableFor(int pid, ProcessMapping mapping, out bool overBudget)
     {
+        overBudget = false;
         // The file as the process sees it: through its root, so a container's files are the ones read.
         var path = $"{_procRoot}/{pid}/root{mapping.Path}";
         FileIdentity identity;
@@ -189,6 +199,12 @@ public sealed partial class UnwindTableStore
             return known;
         }
 
+        if (_overBudget.TryGetValue(identity, out var needed) && !CouldMakeRoom(needed))
+        {
+            overBudget = true;
+            return null;
+        }
+
         ElfFile elf;
         try
         {
@@ -205,9 +221,11 @@ public sealed partial class UnwindTableStore
             if (buildId is null || !_tablesByBuildId.TryGetValue(buildId, out var loaded))
             {
                 // A file with no usable table is remembered; one that did not fit is tried again next time.
-                loaded = Build(elf, mapping.Path, out var overBudget);
-                if (overBudget)
+                loaded = Build(elf, mapping.Path, out var rowsNeeded);
+                if (rowsNeeded > 0)
                 {
+                    _overBudget[identity] = rowsNeeded;
+                    overBudget = true;
                     return null;
                 }
 
@@ -217,14 +235,16 @@ public sealed partial class UnwindTableStore
                 }
             }
 
+            _overBudget.Remove(identity);
             _tablesByFile[identity] = loaded;
             return loaded;
         }
     }
 
-    private LoadedTable? Build(ElfFile elf, string name, out bool overBudget)
+    /// <summary>Builds and loads the file's table; null when it has none, with <paramref name="rowsNeeded"/> set when it did not fit.</summary>
+    private LoadedTable? Build(ElfFile elf, string name, out uint rowsNeeded)
     {
-        overBudget = false;
+        rowsNeeded = 0;
         UnwindTable? table;
         try
         {
@@ -253,7 +273,7 @@ public sealed partial class UnwindTableStore
 
         if (!TryAllocate((uint)rows.Length, out var first))
         {
-            overBudget = true;
+            rowsNeeded = (uint)rows.Length;
             Counters = Counters with { OverBudget = Counters.OverBudget + 1 };
             return null;
         }
@@ -284,6 +304,10 @@ public sealed partial class UnwindTableStore
 
         return true;
     }
+
+    /// <summary>Whether free rows and the rows of unused tables add up to <paramref name="count"/> (fragmentation aside).</summary>
+    private bool CouldMakeRoom(uint count) =>
+        _rows.Capacity - _rows.Used + LoadedTables().Where(t => t.References == 0).Sum(t => (long)t.Rows) >= count;
 
     private IEnumerable<LoadedTable> LoadedTables() => _tablesByFile.Values.OfType<LoadedTable>().Distinct();
 

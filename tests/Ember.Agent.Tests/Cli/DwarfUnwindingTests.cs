@@ -70,6 +70,28 @@ public sealed class DwarfUnwindingTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void With_unwind_memory_0_the_same_binary_is_walked_by_frame_pointers_and_loses_its_chain()
+    {
+        var workload = Track(FixtureWorkloads.StartNoFramePointers(WorkloadLifetime));
+        var output = Path.Combine(_directory, "fp-only.otlp");
+        using (var agent = RunningAgent.Start("record", "--pid", workload.Id.ToString(CultureInfo.InvariantCulture), "--duration", "10m", "--frequency", "99", "--unwind-memory", "0", "--output", output))
+        {
+            agent.WaitForLine("cpu sampler started", Generous);
+            ProcessCpu.WaitFor(workload.Id, TimeSpan.FromSeconds(3), Generous);
+            Assert.True(agent.Terminate(Generous) == 0, agent.Output);
+        }
+
+        var stacks = new OracleExport(File.ReadAllBytes(output)).StacksByPid().GetValueOrDefault(workload.Id, [])
+            .Select(s => new WeightedStack(s.Count, s.Frames.Where(f => f.FrameType != "kernel").Select(f => (string?)f.Name).ToList()))
+            .ToList();
+        var share = StackAgreement.ChainShare(stacks, FixtureWorkloads.NoFramePointersChain);
+
+        // Frame pointers skip every caller of a function that sets none up: the chain is never whole.
+        Assert.True(stacks.Sum(s => s.Count) >= 100, $"only {stacks.Sum(s => s.Count)} samples");
+        Assert.True(share < 0.05, $"{share:P1} of the samples carry the whole chain with the walk off: --unwind-memory 0 did not turn it off");
+    }
+
+    [Fact]
     public void Debian_gzip_is_unwound_as_perf_unwinds_it()
     {
         var gzip = ExternalProcess.Require("gzip", "gzip");

@@ -128,6 +128,9 @@ public sealed class RecordCommandTests(ITestOutputHelper log) : IDisposable
     [InlineData("--duration", "soon")]
     [InlineData("--frequency", "0")]
     [InlineData("--format", "svg")]
+    [InlineData("--unwind-memory", "16 apples")]
+    [InlineData("--unwind-memory", "512KiB")]
+    [InlineData("--unwind-memory", "1.5MiB")]
     public void Bad_options_are_usage_errors(string option, string value)
     {
         var result = AgentProcess.Run("record", option, value, "--output", Path.Combine(_directory, "x.pb.gz"));
@@ -142,7 +145,7 @@ public sealed class RecordCommandTests(ITestOutputHelper log) : IDisposable
         var result = AgentProcess.Run("record", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--duration", "--frequency", "--pid", "--output", "--format" })
+        foreach (var option in new[] { "--duration", "--frequency", "--pid", "--output", "--format", "--unwind-memory" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }

@@ -68,6 +68,8 @@ public sealed class RunConfigurationTests : IAsyncLifetime
     [InlineData("""{ "collectInterval": "often" }""", "often")]
     [InlineData("[1, 2]", "must be an object")]
     [InlineData("{ broken", "BytePositionInLine: 2")]
+    [InlineData("""{ "unwindMemory": "lots" }""", "invalid --unwind-memory 'lots'")]
+    [InlineData("""{ "unwindMemory": "2GiB" }""", "--unwind-memory 2GiB is outside 1MiB..1GiB")]
     public void A_bad_config_file_is_a_usage_error_naming_the_problem(string json, string expected)
     {
         var result = AgentProcess.Run("run", "--config", Write("bad.json", json));

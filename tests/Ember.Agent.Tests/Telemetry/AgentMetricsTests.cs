@@ -4,6 +4,7 @@ using System.Diagnostics.Metrics;
 using Ember.Agent.Cli;
 using Ember.Agent.Configuration;
 using Ember.Agent.Telemetry;
+using Ember.Agent.Tests.Workloads;
 using Ember.TestSupport;
 using Ember.TestSupport.Otlp;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -77,5 +78,62 @@ public sealed class AgentMetricsTests : IAsyncLifetime
         using var provider = MetricsExport.StartIfConfigured(name => name == variable ? value : null);
 
         Assert.Equal(expected, provider is not null);
+    }
+
+    [Fact]
+    public async Task Run_on_code_without_frame_pointers_reports_table_frames_and_memory_within_the_budget()
+    {
+        using var workload = FixtureWorkloads.StartNoFramePointers(TimeSpan.FromSeconds(120));
+        try
+        {
+            var measurements = new ConcurrentDictionary<string, long>();
+            using var listener = new MeterListener
+            {
+                InstrumentPublished = (instrument, l) =>
+                {
+                    if (instrument.Meter.Name == AgentMetrics.MeterName)
+                    {
+                        l.EnableMeasurementEvents(instrument);
+                    }
+                },
+            };
+            listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+            {
+                // Keyed by name and by name{attributes}, so one attribute's series can be read apart.
+                var attributes = string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"));
+                measurements[instrument.Name + "{" + attributes + "}"] = value;
+                measurements.AddOrUpdate(instrument.Name, value, (_, old) => old + value);
+            });
+            listener.Start();
+            using var stop = new CancellationTokenSource();
+            var budget = 4L << 20;
+            var request = new RunOptions
+            {
+                OtlpEndpoint = _collector.GrpcEndpoint.ToString(), OtlpProtocol = "grpc", Frequency = 99, CollectInterval = "2s", Pids = [workload.Id], UnwindMemory = "4MiB",
+            };
+            var running = Task.Run(() => RunCommand.Execute(request, _ => null, TextWriter.Null, TextWriter.Null, NullLoggerFactory.Instance, stop.Token), CancellationToken.None);
+
+            Assert.True(await _collector.WaitForExportsAsync(2, TimeSpan.FromSeconds(60)), "no second window arrived");
+            listener.RecordObservableInstruments();
+            await stop.CancelAsync();
+            Assert.Equal(0, await running.WaitAsync(TimeSpan.FromSeconds(60)));
+
+            Assert.True(measurements.GetValueOrDefault("ember.agent.unwind.frames{method=table}") > 0, "no frame walked by a table");
+            Assert.True(measurements.GetValueOrDefault("ember.agent.unwind.tables.built") >= 1, "no table built");
+            var tableBytes = measurements.GetValueOrDefault("ember.agent.unwind.table.memory");
+            var unwindKernelBytes = measurements.GetValueOrDefault("ember.agent.unwind.kernel.memory");
+            var allMapsBytes = measurements.GetValueOrDefault("ember.agent.bpf.memory");
+            Assert.True(tableBytes > 0, "no table memory reported");
+
+            // The kernel's own figure for the two unwind maps: within the budget, and most of it (the budget is what they take).
+            Assert.InRange(unwindKernelBytes, budget * 9 / 10, budget);
+            Assert.True(allMapsBytes > unwindKernelBytes, $"all maps {allMapsBytes} B, unwind maps alone {unwindKernelBytes} B");
+            Assert.True(measurements.GetValueOrDefault("process.memory.usage") > 0, "no resident memory reported");
+        }
+        finally
+        {
+            workload.Kill();
+            await workload.WaitForExitAsync();
+        }
     }
 }

@@ -55,19 +55,31 @@ public sealed class UnwindTableStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_table_that_does_not_fit_the_budget_evicts_one_no_live_process_maps()
+    public void A_table_that_does_not_fit_the_budget_is_marked_evicted_built_once_and_fits_once_an_unused_table_goes()
     {
         var image = File.ReadAllBytes(_binary);
         var rows = RowsOf(image);
         var maps = new RecordingMaps(rows + (rows / 2)); // room for one table, not two
         var store = new UnwindTableStore(maps, NullLogger.Instance, procRoot: _proc);
         MapBinary(1, "/app/first", image);
-        MapBinary(2, "/app/second", WithOtherBuildId(image));
+        var second = WithOtherBuildId(image);
+        MapBinary(2, "/app/second", second);
+        MapBinary(3, "/app/second", second, inode: 1002); // the very file process 2 maps
 
         store.Load(1);
         store.Load(2);
-        Assert.Equal(0u, maps.Processes[2].Mappings[0].RowCount); // process 1 still maps the only table
+        store.Load(3);
+
+        // Process 1 still maps the only table: the others walk that file by frame pointers, counted
+        // apart by the kernel, and the store does not build the table again for the second process.
+        foreach (var pid in new[] { 2, 3 })
+        {
+            var mapping = maps.Processes[pid].Mappings[0];
+            Assert.Equal((ProfilerAbi.TableEvicted, 0u), (mapping.FirstRow, mapping.RowCount));
+        }
+
         Assert.Equal(1, store.Counters.OverBudget);
+        Assert.Equal(1, store.Counters.TablesBuilt);
 
         store.Prune(new HashSet<int> { 2 });
         store.Load(2);
@@ -102,18 +114,19 @@ public sealed class UnwindTableStoreTests : IDisposable
     public void Dispose() => Directory.Delete(_proc, recursive: true);
 
     /// <summary>Writes a fake /proc/PID with one executable mapping of <paramref name="image"/>; returns its segment and table base.</summary>
-    private (ElfProgramHeader Segment, ulong PageOffset, ulong BaseAddress) MapBinary(int pid, string path, byte[] image)
+    private (ElfProgramHeader Segment, ulong PageOffset, ulong BaseAddress) MapBinary(int pid, string path, byte[] image, int? inode = null)
     {
         var root = Path.Combine(_proc, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var file = root + "/root" + path;
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         File.WriteAllBytes(file, image);
+        File.SetLastWriteTimeUtc(file, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc)); // copies of one file look alike
         using var elf = ElfFile.FromMemory(image);
         var segment = elf.ProgramHeaders.First(h => h.IsExecutableLoad);
         var length = (segment.FileSize + 0xfff) & ~0xfffUL;
         var pageOffset = segment.Offset & ~0xfffUL;
         File.WriteAllText(Path.Combine(root, "maps"),
-            $"{Start:x}-{Start + length:x} r-xp {pageOffset:x8} 08:01 {1000 + pid} {path}\n");
+            $"{Start:x}-{Start + length:x} r-xp {pageOffset:x8} 08:01 {inode ?? (1000 + pid)} {path}\n");
         return (segment, pageOffset, TableBase(elf));
     }
 
@@ -166,6 +179,8 @@ public sealed class UnwindTableStoreTests : IDisposable
         public int RowCapacity => rowCapacity;
 
         public int ProcessCapacity => 16;
+
+        public long KernelBytes => ((long)rowCapacity * IUnwindMaps.RowBytes) + (ProcessCapacity * System.Runtime.CompilerServices.Unsafe.SizeOf<ProcessUnwind>());
 
         public void WriteRows(uint first, ReadOnlySpan<UnwindRow> rows)
         {
