@@ -83,6 +83,21 @@ function Invoke-Native {
     }
 }
 
+function Write-FailedTest {
+    param([string] $Directory)
+    $failed = foreach ($file in Get-ChildItem -Path $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        $trx = [xml](Get-Content -Raw $file.FullName)
+        foreach ($result in $trx.TestRun.Results.UnitTestResult | Where-Object outcome -eq 'Failed') {
+            $message = "$($result.Output.ErrorInfo.Message)".Trim()
+            "FAILED $($result.testName) ($($file.BaseName))`n    " + (($message -split "`n" | Select-Object -First 12) -join "`n    ")
+        }
+    }
+    if ($failed) {
+        Write-Host "`n==== $(@($failed).Count) failed test(s) ===="
+        $failed | ForEach-Object { Write-Host $_ }
+    }
+}
+
 switch ($PSCmdlet.ParameterSetName) {
     'Build' {
         $config = if ($Configuration) { $Configuration } else { 'Debug' }
@@ -93,9 +108,18 @@ switch ($PSCmdlet.ParameterSetName) {
         Invoke-Native dotnet @('build', (Join-Path $root 'Suite.sln'), '-c', $config)
         # -m:1 runs the test assemblies one after another: kernel and agent tests measure CPU-burning
         # workloads on shared cores, and a concurrent AOT compile or Chromium would starve them.
-        $arguments = @('test', (Join-Path $root 'Suite.sln'), '-c', $config, '--no-build', '-m:1', '--logger', 'console;verbosity=normal')
+        $results = Join-Path $root 'artifacts/test-results'
+        Remove-Item -Recurse -Force $results -ErrorAction SilentlyContinue
+        $arguments = @('test', (Join-Path $root 'Suite.sln'), '-c', $config, '--no-build', '-m:1', '--logger', 'console;verbosity=normal',
+            '--logger', 'trx;LogFilePrefix=ember', '--results-directory', $results)
         if ($Filter) { $arguments += @('--filter', $Filter) }
-        Invoke-Native dotnet $arguments
+        try {
+            Invoke-Native dotnet $arguments
+        }
+        finally {
+            # A CI log is often read from its end: repeat every failure there, with its message.
+            Write-FailedTest -Directory $results
+        }
     }
     'Publish' {
         $config = if ($Configuration) { $Configuration } else { 'Release' }
