@@ -12,6 +12,13 @@ if (args.Contains("--bridge-load"))
     return 0;
 }
 
+// --unwind-corpus [N]: unwind-table memory of the first N distinct ELF files on this machine (default 1000).
+if (Array.IndexOf(args, "--unwind-corpus") is var corpus and >= 0 && OperatingSystem.IsLinux())
+{
+    UnwindCorpus.Run(corpus + 1 < args.Length ? int.Parse(args[corpus + 1], System.Globalization.CultureInfo.InvariantCulture) : 1000);
+    return 0;
+}
+
 // --peer-only [--bridge PATH] [--iterations N]: only the side-by-side run against go tool pprof.
 // Anything else goes to BenchmarkDotNet (e.g. --filter '*'), after the side-by-side run.
 var peerOnly = args.Contains("--peer-only");

@@ -47,7 +47,8 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
     private readonly BpfMap[] _userStacks;
     private readonly uint _flags;
     private readonly ILogger _logger;
-    private readonly List<BpfLink> _links = [];
+    private readonly List<BpfLink> _tracepointLinks = [];
+    private readonly CpuClockLinks _cpuLinks;
     private readonly Dictionary<(ulong, ulong), string> _threadNames = [];
     private uint _activeSlot;
     private bool _disposed;
@@ -58,6 +59,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         _logger = logger;
         FrequencyHz = options.FrequencyHz;
         _program = bpf.GetProgram(ProfilerObject.SampleCpuProgram);
+        _cpuLinks = new CpuClockLinks(_program, options.FrequencyHz, logger);
         _processTracepoints = [bpf.GetProgram(ProfilerObject.ProcessExecProgram), bpf.GetProgram(ProfilerObject.ProcessExitProgram)];
         _control = bpf.GetMap(ProfilerObject.ControlMap);
         _stats = bpf.GetMap(ProfilerObject.StatsMap);
@@ -104,7 +106,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         {
             lock (_gate)
             {
-                return _links.Count > 0;
+                return _tracepointLinks.Count > 0;
             }
         }
     }
@@ -161,7 +163,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_links.Count > 0)
+            if (_tracepointLinks.Count > 0)
             {
                 throw new InvalidOperationException("the cpu sampler is already running");
             }
@@ -172,22 +174,10 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
                 // Exec and exit first, so no process announced by a sample misses its end.
                 foreach (var tracepoint in _processTracepoints)
                 {
-                    _links.Add(tracepoint.Attach());
+                    _tracepointLinks.Add(tracepoint.Attach());
                 }
 
-                foreach (var cpu in cpus)
-                {
-                    var perfEvent = PerfEvent.OpenCpuClock(cpu, FrequencyHz);
-                    try
-                    {
-                        _links.Add(_program.AttachPerfEvent(perfEvent));
-                    }
-                    catch
-                    {
-                        perfEvent.Dispose();
-                        throw;
-                    }
-                }
+                _cpuLinks.AttachAll(cpus);
             }
             catch
             {
@@ -205,7 +195,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_links.Count == 0)
+            if (_tracepointLinks.Count == 0)
             {
                 return;
             }
@@ -227,7 +217,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var samples = new List<CpuSample>();
-            if (_links.Count > 0)
+            if (_tracepointLinks.Count > 0)
             {
                 var drained = _activeSlot;
                 _activeSlot ^= 1;
@@ -238,6 +228,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
                 Interlocked.MemoryBarrier();
                 WaitForInFlightSamples();
                 DrainSlot((int)drained, samples);
+                _cpuLinks.Refresh(CpuList.ReadOnline(), ReadEpochs());
             }
             else
             {
@@ -300,12 +291,20 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
 
     private void Detach()
     {
-        foreach (var link in _links)
+        _cpuLinks.DetachAll();
+        foreach (var link in _tracepointLinks)
         {
             link.Dispose();
         }
 
-        _links.Clear();
+        _tracepointLinks.Clear();
+    }
+
+    private ulong[] ReadEpochs()
+    {
+        var epochs = new ulong[CpuList.PossibleCount];
+        _epochs.LookupPerCpu(0u, epochs.AsSpan());
+        return epochs;
     }
 
     /// <summary>
@@ -425,7 +424,8 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
 
         return new SamplerCounters(
             (long)sum.Samples, (long)sum.FilteredIdle, (long)sum.FilteredPid, (long)sum.CountMapFull,
-            ToCounters(sum.UserStack), ToCounters(sum.KernelStack), (long)sum.ProcessEventsLost, ToUnwindCounters(sum.Unwind));
+            ToCounters(sum.UserStack), ToCounters(sum.KernelStack), (long)sum.ProcessEventsLost, ToUnwindCounters(sum.Unwind),
+            new CpuCounters(_cpuLinks.Count, _cpuLinks.Unsampled, _cpuLinks.LateAttaches));
 
         static void Sum(ref UnwindStats total, UnwindStats cpu)
         {

@@ -24,6 +24,12 @@ public readonly record struct UnwindCounters(
     long Stacks, long FramesByTable, long FramesByFramePointer, long NoProcess, long NoTable, long TableEvicted,
     long NoRow, long Unsupported, long ReadFault, long Depth, long TailCallFailed, long StacksLost);
 
+/// <summary>Which CPUs the sampler covers, kept in step with CPU hotplug at each drain.</summary>
+/// <param name="Sampled">CPUs with a sampling event now.</param>
+/// <param name="Unsampled">Online CPUs the last drain could not attach to: their samples are lost until it can.</param>
+/// <param name="LateAttaches">Events opened after start, for CPUs that came online (or back) since.</param>
+public readonly record struct CpuCounters(int Sampled, int Unsampled, long LateAttaches);
+
 /// <summary>
 /// The sampler's counters, summed over CPUs, cumulative since load. Every run of the BPF program
 /// is counted in <see cref="Samples"/>, so
@@ -37,9 +43,11 @@ public readonly record struct UnwindCounters(
 /// <param name="KernelStack">Samples kept without a kernel stack, by cause.</param>
 /// <param name="ProcessEventsLost">Process events the ring buffer had no room for (the samples still counted).</param>
 /// <param name="Unwind">How the user-stack walks went.</param>
+/// <param name="Cpus">Which CPUs are sampled.</param>
 public readonly record struct SamplerCounters(
     long Samples, long FilteredIdle, long FilteredPid, long CountMapFull,
-    StackErrorCounters UserStack, StackErrorCounters KernelStack, long ProcessEventsLost = 0, UnwindCounters Unwind = default)
+    StackErrorCounters UserStack, StackErrorCounters KernelStack, long ProcessEventsLost = 0, UnwindCounters Unwind = default,
+    CpuCounters Cpus = default)
 {
     /// <summary>Samples not counted in any <see cref="CpuSample"/>.</summary>
     public long Dropped => FilteredIdle + FilteredPid + CountMapFull;

@@ -159,25 +159,38 @@ public sealed class ProfilingSession(
     private void PollProcessEvents(IProcessEventSource source, CancellationToken stop)
     {
         var batch = new List<ProcessLifecycleEvent>();
+        var captures = new CaptureQueue();
         while (!stop.IsCancellationRequested)
         {
             batch.Clear();
-            source.PollProcessEvents(batch, ProcessEventPoll);
+
+            // While captures wait, look for newer events between two of them without waiting: a process
+            // started now goes ahead of the ones running since before the session.
+            source.PollProcessEvents(batch, captures.IsEmpty ? ProcessEventPoll : TimeSpan.Zero);
             foreach (var announced in batch)
             {
-                // Captured here, at once, not on the loop: a drain there may take longer than the process lives.
-                if (announced.Kind == ProcessLifecycle.Seen)
+                if (!captures.Add(announced))
                 {
-                    processes.Capture(announced.Pid, announced.ThreadName);
-                    symbolizer.Capture(announced.Pid);
-                    unwinding?.Request(announced.Pid);
-                }
-
-                if (!_announced.Writer.TryWrite(announced))
-                {
-                    _announced.Writer.WriteAsync(announced, stop).AsTask().Wait(stop);
+                    PassOn(announced, stop);
                 }
             }
+
+            // Captured here, at once, not on the loop: a drain there may take longer than the process lives.
+            if (captures.TryTake(out var next))
+            {
+                processes.Capture(next.Pid, next.ThreadName);
+                symbolizer.Capture(next.Pid);
+                unwinding?.Request(next.Pid);
+                PassOn(next, stop);
+            }
+        }
+    }
+
+    private void PassOn(ProcessLifecycleEvent announced, CancellationToken stop)
+    {
+        if (!_announced.Writer.TryWrite(announced))
+        {
+            _announced.Writer.WriteAsync(announced, stop).AsTask().Wait(stop);
         }
     }
 

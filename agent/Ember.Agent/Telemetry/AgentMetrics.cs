@@ -44,6 +44,16 @@ public sealed class AgentMetrics : IDisposable
         _meter.CreateObservableCounter("ember.agent.processes.captured", () => sampling.ProcessesCaptured, "{process}", "Processes captured (name, mappings, binaries) on their first sample, while they lived.");
         _meter.CreateObservableCounter("ember.agent.processes.exited", () => sampling.ProcessesExited, "{process}", "Captured processes the kernel saw exit.");
         _meter.CreateObservableCounter("ember.agent.process.events.lost", () => sampling.Counters.ProcessEventsLost, "{event}", "Process events the kernel's ring buffer had no room for (those processes are read at drain time instead).");
+        _meter.CreateObservableGauge("ember.agent.cpus", () =>
+        {
+            var cpus = sampling.Counters.Cpus;
+            return new[]
+            {
+                new Measurement<int>(cpus.Sampled, new KeyValuePair<string, object?>("state", "sampled")),
+                new Measurement<int>(cpus.Unsampled, new KeyValuePair<string, object?>("state", "unsampled")),
+            };
+        }, "{cpu}", "Online CPUs with a sampling event, and those the agent could not attach to (their samples are lost).");
+        _meter.CreateObservableCounter("ember.agent.cpu.late_attaches", () => sampling.Counters.Cpus.LateAttaches, "{cpu}", "Sampling events opened after start, for CPUs that came online (or back online) since.");
         _meter.CreateObservableCounter("ember.agent.unwind.frames", () =>
         {
             var unwind = sampling.Counters.Unwind;
