@@ -21,6 +21,7 @@ internal static class UnwindCorpus
     {
         var buildIds = new HashSet<string>(StringComparer.Ordinal);
         var rows = new List<int>();
+        var largest = new List<(int Rows, string Path)>();
         var (withoutTable, failed) = (0, 0);
         var clock = Stopwatch.StartNew();
         foreach (var path in Candidates())
@@ -46,6 +47,7 @@ internal static class UnwindCorpus
                 else
                 {
                     rows.Add(table.Rows.Count);
+                    largest.Add((table.Rows.Count, path));
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ElfFormatException or UnsupportedElfException)
@@ -66,6 +68,11 @@ internal static class UnwindCorpus
             $"{rows.Count + withoutTable + failed} distinct ELF files: {rows.Count} with a table, {withoutTable} without CFI, {failed} malformed"));
         Console.WriteLine(FormattableString.Invariant(
             $"rows: {total:N0} in all = {total * BpfRowBytes / 1048576.0:F1} MiB as BPF rows; per file median {Percentile(0.5)}, p90 {Percentile(0.9)}, max {Percentile(1)}"));
+        foreach (var (fileRows, path) in largest.OrderByDescending(l => l.Rows).Take(5))
+        {
+            Console.WriteLine(FormattableString.Invariant($"  {fileRows,9:N0} rows  {path}"));
+        }
+
         Console.WriteLine(FormattableString.Invariant($"build time: {clock.Elapsed.TotalSeconds:F1} s in all, {clock.Elapsed.TotalMilliseconds / Math.Max(1, rows.Count):F2} ms per table"));
     }
 

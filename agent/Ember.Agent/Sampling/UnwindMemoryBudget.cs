@@ -4,8 +4,9 @@ namespace Ember.Agent.Sampling;
 
 /// <summary>
 /// The kernel memory the user-stack walk may use: its two preallocated maps, the process mapping
-/// map (one entry per process) and the row array all tables share. Half the budget goes to each;
-/// 0 turns the walk off (the kernel's frame-pointer walk only).
+/// map (one entry per process) and the row array all tables share. The mapping map gets half the
+/// budget, up to <see cref="MaxProcesses"/> processes; the rows get the rest. 0 turns the walk off
+/// (the kernel's frame-pointer walk only).
 /// </summary>
 /// <param name="Bytes">The budget in bytes: 0, or <see cref="MinBytes"/> to <see cref="MaxBytes"/>.</param>
 public readonly record struct UnwindMemoryBudget(long Bytes)
@@ -35,8 +36,11 @@ public readonly record struct UnwindMemoryBudget(long Bytes)
     /// <summary>Whether <see cref="Bytes"/> is 0 or within <see cref="MinBytes"/>..<see cref="MaxBytes"/>.</summary>
     public bool IsValid => Bytes == 0 || Bytes is >= MinBytes and <= MaxBytes;
 
+    /// <summary>The most processes the mapping map is given room for: more than a busy node runs, so a larger budget goes to rows.</summary>
+    public const int MaxProcesses = 8192;
+
     /// <summary>Processes the mapping map holds.</summary>
-    public int ProcessEntries => (int)(Bytes / 2 / (Unsafe.SizeOf<ProcessUnwind>() + HashElementOverhead));
+    public int ProcessEntries => (int)Math.Min(MaxProcesses, Bytes / 2 / (Unsafe.SizeOf<ProcessUnwind>() + HashElementOverhead));
 
     /// <summary>Rows the row array holds: the rest of the budget.</summary>
     public int RowEntries => (int)((Bytes - ((long)ProcessEntries * (Unsafe.SizeOf<ProcessUnwind>() + HashElementOverhead))) / UnwindRowBytes);
