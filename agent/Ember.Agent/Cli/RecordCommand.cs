@@ -26,14 +26,16 @@ internal static class RecordCommand
         var format = new Option<string?>("--format") { Description = "pprof|otlp|otlp-json|folded|html (default: from --output's extension, else pprof)." };
         var idle = new Option<bool>("--sample-idle") { Description = "Also count the idle task (pid 0)." };
         var unwindMemory = UnwindMemoryOption.Create();
+        var perfMaps = PerfMapsOption.Create();
         var command = new Command("record", "Sample every process's on-CPU stacks for a while and write one local profile file.")
         {
-            duration, frequency, pids, outputPath, format, idle, unwindMemory,
+            duration, frequency, pids, outputPath, format, idle, unwindMemory, perfMaps,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Execute(
             new RecordRequest(result.GetValue(duration)!, result.GetValue(frequency), result.GetValue(pids) ?? [], result.GetValue(outputPath)!, result.GetValue(format), result.GetValue(idle))
             {
                 UnwindMemory = result.GetValue(unwindMemory)!,
+                EnablePerfMaps = result.GetValue(perfMaps),
             },
             output,
             error,
@@ -46,6 +48,9 @@ internal static class RecordCommand
     {
         /// <summary>The --unwind-memory size.</summary>
         public string UnwindMemory { get; init; } = UnwindMemoryOption.Default;
+
+        /// <summary>The --enable-perf-maps switch.</summary>
+        public bool EnablePerfMaps { get; init; }
     }
 
     internal static int Execute(RecordRequest request, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellation)
@@ -91,7 +96,8 @@ internal static class RecordCommand
         var settings = new SessionSettings(
             new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle, UnwindMemory = unwindMemory },
             new ProfilingSessionOptions { Duration = duration },
-            Environment.MachineName);
+            Environment.MachineName,
+            request.EnablePerfMaps);
         var file = new ProfileFileOutput(request.Output, format, output, logger);
         return AgentHost.Profile("record", settings, labels: null, file, new SamplingStatistics(), logger, error, stop.Token);
     }

@@ -42,9 +42,10 @@ internal static class RunCommand
         var namespaces = new Option<string[]>("--namespace") { Description = "With --kubernetes: profile only pods of these namespaces (repeatable).", AllowMultipleArgumentsPerToken = true };
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
         var unwindMemory = UnwindMemoryOption.Create();
+        var perfMaps = PerfMapsOption.Create();
         var config = new Option<string?>("--config")
         {
-            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory). " +
+            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, enablePerfMaps). " +
                 $"Layers, each winning over the one before: defaults, this file, {RunOptionsLoader.EnvironmentPrefix}* variables (e.g. {RunOptionsLoader.EnvironmentPrefix}FREQUENCY=99, " +
                 $"{RunOptionsLoader.EnvironmentPrefix}PIDS__0=42), flags.",
         };
@@ -53,7 +54,7 @@ internal static class RunCommand
             "Profile every process continuously and export OTLP profiles (the DaemonSet mode). " +
             $"Settings: defaults < --config file < {RunOptionsLoader.EnvironmentPrefix}* variables < flags; OTEL_EXPORTER_OTLP_* fill in what none of them sets.")
         {
-            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, config,
+            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, perfMaps, config,
         };
 
         // Each flag's configuration key; list flags set one key per value (pids:0, pids:1...).
@@ -63,7 +64,7 @@ internal static class RunCommand
             (frequency, nameof(RunOptions.Frequency), false), (interval, nameof(RunOptions.CollectInterval), false),
             (node, nameof(RunOptions.Node), false), (pids, nameof(RunOptions.Pids), true), (kubernetes, nameof(RunOptions.Kubernetes), false),
             (namespaces, nameof(RunOptions.Namespaces), true), (kubeconfig, nameof(RunOptions.Kubeconfig), false),
-            (unwindMemory, nameof(RunOptions.UnwindMemory), false),
+            (unwindMemory, nameof(RunOptions.UnwindMemory), false), (perfMaps, nameof(RunOptions.EnablePerfMaps), false),
         ];
 
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
@@ -183,7 +184,8 @@ internal static class RunCommand
         var settings = new SessionSettings(
             new CpuSamplerOptions { FrequencyHz = options.Frequency, Pids = options.Pids.ToArray(), UnwindMemory = unwindMemory },
             new ProfilingSessionOptions { Window = interval },
-            options.Node ?? Environment.MachineName);
+            options.Node ?? Environment.MachineName,
+            options.EnablePerfMaps);
         int exitCode;
         try
         {

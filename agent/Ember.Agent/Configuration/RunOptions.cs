@@ -50,6 +50,9 @@ public sealed class RunOptions
     /// <summary>The default of <see cref="UnwindMemory"/>.</summary>
     public static readonly string DefaultUnwindMemory = Cli.UnwindMemoryOption.Default;
 
+    /// <summary>Whether to ask running .NET processes (8+) to write their perf maps, so their JIT frames are named without a restart.</summary>
+    public bool EnablePerfMaps { get; set; }
+
     /// <summary>With <see cref="Kubernetes"/> outside a pod: the kubeconfig to use.</summary>
     public string? Kubeconfig { get; set; }
 }

@@ -38,7 +38,7 @@ internal static partial class AgentHost
             using var sampler = CpuSampler.Load(settings.Sampler with { DrainInterval = settings.Session.DrainInterval }, logger);
             statistics.SamplerLoaded(sampler.KernelMemoryBytes);
             LogSamplerLoaded(logger, sampler.KernelMemoryBytes >> 10, settings.Sampler.UnwindMemory.Bytes >> 10);
-            using var resolver = new SymbolFrameResolver();
+            using var resolver = new SymbolFrameResolver(logger: logger, enablePerfMaps: settings.EnablePerfMaps);
             var session = new ProfilingSession(
                 sampler,
                 sampler,

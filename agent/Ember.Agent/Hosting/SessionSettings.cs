@@ -7,4 +7,5 @@ namespace Ember.Agent.Hosting;
 /// <param name="Sampler">What to sample and how often.</param>
 /// <param name="Session">When to drain, cut windows and stop.</param>
 /// <param name="HostName">Reported as host.name on every resource.</param>
-internal sealed record SessionSettings(CpuSamplerOptions Sampler, ProfilingSessionOptions Session, string HostName);
+/// <param name="EnablePerfMaps">Whether to ask running .NET processes to write their perf maps.</param>
+internal sealed record SessionSettings(CpuSamplerOptions Sampler, ProfilingSessionOptions Session, string HostName, bool EnablePerfMaps = false);

@@ -152,6 +152,11 @@ public sealed class CpuProfileBuilder(int frequencyHz, string hostName, IProcess
             return location;
         }
 
+        if (frame.IsLabel)
+        {
+            UnknownFrames++;
+        }
+
         var key = (frame.FunctionName, frame.SystemName, frame.FileName);
         if (!_functions.TryGetValue(key, out var function))
         {

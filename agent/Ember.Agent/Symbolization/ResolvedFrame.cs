@@ -21,8 +21,12 @@ public sealed record ResolvedMapping(string Path, ulong Start, ulong Limit, ulon
 /// <param name="Line">Source line, 0 when unknown.</param>
 /// <param name="FrameType">profile.frame.type: kernel, native, go, dotnet, v8js...</param>
 /// <param name="Mapping">The mapping, null for an address outside every mapping.</param>
+/// <param name="IsLabel">
+/// <paramref name="FunctionName"/> labels code nothing could name (<c>[.NET JIT code]</c>): shown as a
+/// function, counted as a symbolization miss.
+/// </param>
 public sealed record ResolvedFrame(
-    ulong Address, string? FunctionName, string? SystemName, string? FileName, long Line, string FrameType, ResolvedMapping? Mapping);
+    ulong Address, string? FunctionName, string? SystemName, string? FileName, long Line, string FrameType, ResolvedMapping? Mapping, bool IsLabel = false);
 
 /// <summary>Turns sampled addresses into frames. Implementations cache per binary and per process.</summary>
 public interface IFrameResolver

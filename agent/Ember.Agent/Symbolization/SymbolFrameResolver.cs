@@ -1,5 +1,7 @@
 using Ember.Agent.Symbolization.Runtimes;
 using Ember.Symbols.Symbolization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ember.Agent.Symbolization;
 
@@ -10,8 +12,17 @@ namespace Ember.Agent.Symbolization;
 /// This adapter maps the results onto profile frames and picks <c>profile.frame.type</c>; JIT frames
 /// take the type of the runtime the process maps (<see cref="RuntimeRegistry"/>).
 /// </summary>
-public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResolver, IDisposable
+/// <param name="procRoot">Where /proc is (a fake one in tests).</param>
+/// <param name="logger">Where a process whose JIT frames stay unnamed is told about, once.</param>
+/// <param name="enablePerfMaps">Whether to ask running .NET processes to write their perf maps (<c>--enable-perf-maps</c>).</param>
+public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogger? logger = null, bool enablePerfMaps = false) : IFrameResolver, IDisposable
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly PerfMapRequests? _perfMaps = enablePerfMaps ? new PerfMapRequests(procRoot, logger ?? NullLogger.Instance) : null;
+
+    /// <summary>Processes already told how to get their JIT frames named: once per process.</summary>
+    private readonly HashSet<int> _hinted = [];
+
     private readonly Symbolizer _symbolizer = new(new SymbolizerOptions { ProcRoot = procRoot });
     private readonly RuntimeRegistry _runtimes = new(RuntimeRegistry.Known, procRoot);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _seenPids = new();
@@ -24,14 +35,31 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
     {
         _seenPids.TryAdd(pid, 0);
         var result = _symbolizer.SymbolizeProcessAddress(pid, address);
-        var frameType = result.Kind switch
+        if (result.Kind != FrameKind.Jit)
         {
-            FrameKind.Go => "go",
-            FrameKind.Kernel => "kernel",
-            FrameKind.Jit => _runtimes.JitFrameType(pid),
-            _ => RuntimeRegistry.NativeFrameType,
-        };
-        return ToFrame(result, frameType);
+            return ToFrame(result, result.Kind switch
+            {
+                FrameKind.Go => "go",
+                FrameKind.Kernel => "kernel",
+                _ => RuntimeRegistry.NativeFrameType,
+            });
+        }
+
+        var runtime = _runtimes.RuntimeOf(pid);
+        var frame = ToFrame(result, runtime?.FrameType ?? RuntimeRegistry.NativeFrameType);
+        if (frame.FunctionName is not null || runtime is null)
+        {
+            return frame;
+        }
+
+        // Unnamed JIT code says whose it is, not a memfd name and hex; the log says how to get names,
+        // unless the runtime could be asked to write its perf map.
+        if (_hinted.Add(pid) && _perfMaps?.Request(pid) != true)
+        {
+            LogJitUnnamed(_logger, pid, runtime.FrameType, runtime.NamingHint);
+        }
+
+        return frame with { FunctionName = runtime.JitCodeName, SystemName = runtime.JitCodeName, IsLabel = true };
     }
 
     /// <inheritdoc />
@@ -39,14 +67,17 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
     {
         _seenPids.TryAdd(pid, 0);
         _symbolizer.CaptureProcess(pid);
+        _perfMaps?.Request(pid);
     }
 
     /// <inheritdoc />
     public void Prune(IReadOnlySet<int> livePids)
     {
+        _perfMaps?.Prune(livePids);
         foreach (var pid in _seenPids.Keys.Where(pid => !livePids.Contains(pid)).ToList())
         {
             _seenPids.TryRemove(pid, out _);
+            _hinted.Remove(pid);
             _runtimes.Forget(pid);
             _symbolizer.ForgetProcess(pid);
         }
@@ -54,6 +85,9 @@ public sealed class SymbolFrameResolver(string procRoot = "/proc") : IFrameResol
 
     /// <inheritdoc />
     public void Dispose() => _symbolizer.Dispose();
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "process {Pid} runs {Runtime} JIT code that no perf map names (shown as the runtime's JIT code); to get names: {Hint}")]
+    private static partial void LogJitUnnamed(ILogger logger, int pid, string runtime, string hint);
 
     private static ResolvedFrame ToFrame(SymbolizationResult result, string frameType)
     {

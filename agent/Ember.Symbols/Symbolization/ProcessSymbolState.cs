@@ -143,23 +143,7 @@ internal sealed class ProcessSymbolState
     private string PerfMapPath()
     {
         var pidText = _pid.ToString(CultureInfo.InvariantCulture);
-        var namespacePid = pidText;
-        try
-        {
-            foreach (var line in File.ReadLines(Path.Combine(_procRoot, pidText, "status")))
-            {
-                if (line.StartsWith("NSpid:", StringComparison.Ordinal))
-                {
-                    namespacePid = line.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[^1];
-                    break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Without status, assume the agent's PID namespace.
-        }
-
+        var namespacePid = NamespacePid.Read(_procRoot, _pid).ToString(CultureInfo.InvariantCulture);
         return Path.Combine(_procRoot, pidText, "root", "tmp", $"perf-{namespacePid}.map");
     }
 }

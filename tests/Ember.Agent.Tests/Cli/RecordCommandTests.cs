@@ -145,7 +145,7 @@ public sealed class RecordCommandTests(ITestOutputHelper log) : IDisposable
         var result = AgentProcess.Run("record", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--duration", "--frequency", "--pid", "--output", "--format", "--unwind-memory" })
+        foreach (var option in new[] { "--duration", "--frequency", "--pid", "--output", "--format", "--unwind-memory", "--enable-perf-maps" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }

@@ -89,6 +89,48 @@ public sealed class RecordWorkloadsTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public void Dotnet_jit_code_without_a_perf_map_is_labelled_by_its_runtime_and_the_log_says_how_to_name_it()
+    {
+        var workload = Track(FixtureWorkloads.StartDotnet(WorkloadLifetime, perfMap: false));
+        Assert.Equal("ready", workload.StandardOutput.ReadLine());
+        var output = Path.Combine(_directory, "dotnet-unnamed.otlp");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var stacks = new OracleExport(File.ReadAllBytes(output)).Stacks().ToList();
+        var total = stacks.Sum(s => s.Count);
+        // The hot method is JIT code: with no perf map its leaf is the runtime's label, never a memfd name and hex.
+        var labelled = stacks.Where(s => s.Frames[0].Name == "[.NET JIT code]").ToList();
+        Assert.True(labelled.Sum(s => s.Count) > 0.8 * total, $"{labelled.Sum(s => s.Count)} of {total} samples labelled [.NET JIT code]");
+        Assert.All(labelled, s => Assert.Equal("dotnet", s.Frames[0].FrameType));
+        Assert.DoesNotContain(stacks, s => s.Frames.Any(f => f.FrameType == "dotnet" && f.Name != "[.NET JIT code]"));
+        var log = result.StandardOutput + result.StandardError;
+        Assert.Single(log.Split('\n'), line => line.Contains($"process {Pid(workload)} runs dotnet JIT code", StringComparison.Ordinal) && line.Contains("DOTNET_PerfMapEnabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_enable_perf_maps_a_running_dotnet_process_is_asked_for_its_perf_map_and_its_jit_method_named()
+    {
+        var workload = Track(FixtureWorkloads.StartDotnet(WorkloadLifetime, perfMap: false));
+        Assert.Equal("ready", workload.StandardOutput.ReadLine());
+        var perfMap = $"/tmp/perf-{Pid(workload)}.map";
+        Assert.False(File.Exists(perfMap), "the runtime writes a perf map unasked");
+        var output = Path.Combine(_directory, "dotnet-asked.otlp");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "4s", "--frequency", "99", "--enable-perf-maps", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains($"asked .NET process {Pid(workload)} to write its perf map", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.True(File.Exists(perfMap), "the runtime wrote no perf map when asked");
+        var stacks = new OracleExport(File.ReadAllBytes(output)).Stacks().ToList();
+        var total = stacks.Sum(s => s.Count);
+        var inSpin = stacks.Where(s => s.Frames[0].Name.Contains("HotPath::Spin", StringComparison.Ordinal)).Sum(s => s.Count);
+        // Asked on its first sample: all but the samples before the runtime wrote its map are named.
+        Assert.True(inSpin > 0.5 * total, $"{inSpin} of {total} samples named HotPath::Spin");
+    }
+
+    [Fact]
     public void Kernel_frames_of_a_syscall_heavy_workload_are_named_from_kallsyms()
     {
         // dd copying /dev/zero to /dev/null spends nearly all its time inside read(2).

@@ -163,7 +163,7 @@ public sealed class RunCommandTests : IAsyncLifetime
         var result = AgentProcess.Run("run", "--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var option in new[] { "--otlp-endpoint", "--otlp-protocol", "--frequency", "--collect-interval", "--node", "--unwind-memory" })
+        foreach (var option in new[] { "--otlp-endpoint", "--otlp-protocol", "--frequency", "--collect-interval", "--node", "--unwind-memory", "--enable-perf-maps" })
         {
             Assert.Contains(option, result.StandardOutput, StringComparison.Ordinal);
         }

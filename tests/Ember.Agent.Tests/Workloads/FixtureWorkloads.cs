@@ -52,13 +52,21 @@ internal static class FixtureWorkloads
     /// <summary>The stripped Go binary's path, for checking that it really has no symbol table.</summary>
     public static string StrippedGoPath => StrippedGoBinary.Value;
 
-    /// <summary>The .NET workload with DOTNET_PerfMapEnabled=1, so the runtime writes /tmp/perf-PID.map.</summary>
-    public static Process StartDotnet(TimeSpan duration)
+    /// <summary>The .NET workload; with <paramref name="perfMap"/>, DOTNET_PerfMapEnabled=1, so the runtime writes /tmp/perf-PID.map.</summary>
+    public static Process StartDotnet(TimeSpan duration, bool perfMap = true)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "DotnetWorkload.dll"));
         start.ArgumentList.Add(Seconds(duration));
-        start.Environment["DOTNET_PerfMapEnabled"] = "1";
+        if (perfMap)
+        {
+            start.Environment["DOTNET_PerfMapEnabled"] = "1";
+        }
+        else
+        {
+            start.Environment.Remove("DOTNET_PerfMapEnabled");
+        }
+
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the .NET workload");
     }
 
