@@ -53,8 +53,9 @@ public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogg
         }
 
         // Unnamed JIT code says whose it is, not a memfd name and hex; the log says how to get names,
-        // unless the runtime could be asked to write its perf map.
-        if (_hinted.Add(pid) && _perfMaps?.Request(pid) != true)
+        // unless the runtime can be asked to write its perf map (again, for a JVM's newer code).
+        var asked = _perfMaps is not null && PerfMapRequests.CanAsk(runtime) && _perfMaps.Request(pid);
+        if (!asked && _hinted.Add(pid))
         {
             LogJitUnnamed(_logger, pid, runtime.FrameType, runtime.NamingHint);
         }

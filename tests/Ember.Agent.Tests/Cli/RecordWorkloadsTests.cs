@@ -121,13 +121,56 @@ public sealed class RecordWorkloadsTests(ITestOutputHelper log) : IDisposable
         var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "4s", "--frequency", "99", "--enable-perf-maps", "--output", output);
 
         Assert.True(result.ExitCode == 0, result.StandardError);
-        Assert.Contains($"asked .NET process {Pid(workload)} to write its perf map", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"asked process {Pid(workload)} (dotnet) to write its perf map", result.StandardOutput + result.StandardError, StringComparison.Ordinal);
         Assert.True(File.Exists(perfMap), "the runtime wrote no perf map when asked");
         var stacks = new OracleExport(File.ReadAllBytes(output)).Stacks().ToList();
         var total = stacks.Sum(s => s.Count);
         var inSpin = stacks.Where(s => s.Frames[0].Name.Contains("HotPath::Spin", StringComparison.Ordinal)).Sum(s => s.Count);
         // Asked on its first sample: all but the samples before the runtime wrote its map are named.
         Assert.True(inSpin > 0.5 * total, $"{inSpin} of {total} samples named HotPath::Spin");
+    }
+
+    [Fact]
+    public void A_node_workload_with_perf_basic_prof_gets_its_hot_javascript_function_named_as_v8js()
+    {
+        var workload = Track(FixtureWorkloads.StartNode(WorkloadLifetime));
+        Assert.Equal("ready", workload.StandardOutput.ReadLine());
+        Thread.Sleep(TimeSpan.FromMilliseconds(500)); // let V8 optimize spinHot and write its final code to the map
+        var output = Path.Combine(_directory, "node.otlp");
+
+        var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        var stacks = new OracleExport(File.ReadAllBytes(output)).Stacks().ToList();
+        var total = stacks.Sum(s => s.Count);
+        var inSpin = stacks.Where(s => s.Frames.Any(f => f.FrameType == "v8js" && f.Name.Contains("spinHot", StringComparison.Ordinal))).ToList();
+        Assert.True(inSpin.Sum(s => s.Count) >= 0.5 * total, $"{inSpin.Sum(s => s.Count)} of {total} samples named spinHot as v8js");
+    }
+
+    [Fact]
+    public void A_running_jvm_is_asked_through_its_attach_socket_for_its_perf_map_with_enable_perf_maps()
+    {
+        var workload = Track(FixtureWorkloads.StartJava(WorkloadLifetime));
+        Assert.Equal("ready", workload.StandardOutput.ReadLine());
+        Thread.Sleep(TimeSpan.FromSeconds(2)); // C2 compiles spinHot within the first second
+        var unnamedOutput = Path.Combine(_directory, "jvm-unnamed.otlp");
+        var askedOutput = Path.Combine(_directory, "jvm-asked.otlp");
+
+        var unnamed = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "2s", "--frequency", "99", "--output", unnamedOutput);
+        var asked = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--enable-perf-maps", "--output", askedOutput);
+
+        Assert.True(unnamed.ExitCode == 0, unnamed.StandardError);
+        Assert.True(asked.ExitCode == 0, asked.StandardError);
+        Assert.Contains($"asked process {Pid(workload)} (jvm) to write its perf map", asked.StandardOutput + asked.StandardError, StringComparison.Ordinal);
+        Assert.True(JvmShare(unnamedOutput, "[JVM JIT code]") >= 0.5, $"without a perf map, {JvmShare(unnamedOutput, "[JVM JIT code]"):P0} of the samples are labelled [JVM JIT code]");
+        Assert.True(JvmShare(askedOutput, "Hot.spinHot") >= 0.5, $"asked, {JvmShare(askedOutput, "Hot.spinHot"):P0} of the samples are named Hot.spinHot");
+
+        static double JvmShare(string profile, string name)
+        {
+            var stacks = new OracleExport(File.ReadAllBytes(profile)).Stacks().ToList();
+            var named = stacks.Where(s => s.Frames.Any(f => f.FrameType == "jvm" && f.Name.Contains(name, StringComparison.Ordinal))).Sum(s => s.Count);
+            return (double)named / Math.Max(1, stacks.Sum(s => s.Count));
+        }
     }
 
     [Fact]
@@ -167,6 +210,7 @@ public sealed class RecordWorkloadsTests(ITestOutputHelper log) : IDisposable
             // The .NET runtime leaves its perf map behind; do not litter /tmp for every run.
             File.Delete($"/tmp/perf-{workload.Id.ToString(CultureInfo.InvariantCulture)}.map");
             File.Delete($"/tmp/perfinfo-{workload.Id.ToString(CultureInfo.InvariantCulture)}.map");
+            File.Delete($"/tmp/.java_pid{workload.Id.ToString(CultureInfo.InvariantCulture)}"); // a killed JVM leaves its attach socket
             workload.Dispose();
         }
 

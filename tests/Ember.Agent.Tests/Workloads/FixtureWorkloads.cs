@@ -70,6 +70,38 @@ internal static class FixtureWorkloads
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the .NET workload");
     }
 
+    /// <summary>Node.js running tests/fixtures/node-hot/hot.js with --perf-basic-prof, so V8 writes /tmp/perf-PID.map; nearly all its CPU is in spinHot.</summary>
+    public static Process StartNode(TimeSpan duration)
+    {
+        var start = new ProcessStartInfo(ExternalProcess.Require("node", "nodejs")) { RedirectStandardOutput = true };
+        start.ArgumentList.Add("--perf-basic-prof");
+        start.ArgumentList.Add(Path.Combine(GoPeer.FixtureDirectory("node-hot"), "hot.js"));
+        start.ArgumentList.Add(Seconds(duration));
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+    }
+
+    /// <summary>
+    /// The JVM running tests/fixtures/java-hot/Hot.java (compiled once with javac) with
+    /// -XX:+PreserveFramePointer, so its compiled frames chain; nearly all its CPU is in Hot.spinHot.
+    /// </summary>
+    public static Process StartJava(TimeSpan duration)
+    {
+        var start = new ProcessStartInfo(ExternalProcess.Require("java", "openjdk-17-jdk-headless")) { RedirectStandardOutput = true };
+        foreach (var argument in new[] { "-XX:+PreserveFramePointer", "-cp", JavaClasses.Value, "Hot", Seconds(duration) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start java");
+    }
+
+    private static readonly Lazy<string> JavaClasses = new(() =>
+    {
+        var directory = Directory.CreateTempSubdirectory("ember-java-").FullName;
+        ExternalProcess.RunChecked(ExternalProcess.Require("javac", "openjdk-17-jdk-headless"), ["-d", directory, Path.Combine(GoPeer.FixtureDirectory("java-hot"), "Hot.java")]);
+        return directory;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
     private static string Seconds(TimeSpan duration) => ((int)duration.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static Process Start(string binary, IEnumerable<string> arguments)

@@ -4,26 +4,42 @@ using Microsoft.Extensions.Logging;
 namespace Ember.Agent.Symbolization.Runtimes;
 
 /// <summary>
-/// With <c>--enable-perf-maps</c>: asks each running .NET process, once, to start writing its perf
-/// map (<see cref="DotnetDiagnosticsClient.EnablePerfMap"/>), so its JIT frames get names without a
-/// restart. Thread safe: the event thread asks when it captures a process, the loop when it meets
-/// a JIT frame nothing names (a process that loaded its runtime after its first sample).
+/// With <c>--enable-perf-maps</c>: asks running runtimes to write their perf maps, so their JIT frames
+/// get names without a restart. A .NET process (8+) is asked once
+/// (<see cref="DotnetDiagnosticsClient.EnablePerfMap"/>: it keeps the map up to date from then on);
+/// a JVM (JDK 17+) writes a snapshot each time it is asked (<see cref="JvmAttachClient.WritePerfMap"/>),
+/// so it is asked again when its JIT frames go unnamed, at most every <see cref="JvmInterval"/>.
+/// Thread safe: the event thread asks when it captures a process, the loop when it meets a JIT
+/// frame nothing names (a process that loaded its runtime after its first sample, new JVM code).
 /// </summary>
-internal sealed partial class PerfMapRequests(string procRoot, ILogger logger)
+internal sealed partial class PerfMapRequests(string procRoot, ILogger logger, TimeProvider? time = null)
 {
+    /// <summary>How often a JVM may be asked for a fresh snapshot of its perf map.</summary>
+    public static readonly TimeSpan JvmInterval = TimeSpan.FromSeconds(10);
+
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
     private static readonly IRuntimeDetector Dotnet = RuntimeRegistry.Known.Single(r => r.FrameType == "dotnet");
+    private static readonly IRuntimeDetector Jvm = RuntimeRegistry.Known.Single(r => r.FrameType == "jvm");
 
     private readonly Lock _gate = new();
-    private readonly HashSet<int> _asked = [];
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    /// <summary>Asks <paramref name="pid"/> if it runs .NET and was not asked yet; true when it was asked now or before.</summary>
+    /// <summary>When each process was last asked; a .NET process, and one that refused, is never asked twice.</summary>
+    private readonly Dictionary<int, (IRuntimeDetector Runtime, DateTimeOffset At, bool Refused)> _asked = [];
+
+    /// <summary>Asks <paramref name="pid"/> when it runs .NET or a JVM and is due; true when it runs one of them (asked now or before).</summary>
     public bool Request(int pid)
     {
         lock (_gate)
         {
-            if (_asked.Contains(pid))
+            var now = _time.GetUtcNow();
+            if (_asked.TryGetValue(pid, out var asked))
             {
+                if (asked.Runtime == Jvm && !asked.Refused && now - asked.At >= JvmInterval)
+                {
+                    Ask(pid, Jvm, now);
+                }
+
                 return true;
             }
 
@@ -37,23 +53,49 @@ internal sealed partial class PerfMapRequests(string procRoot, ILogger logger)
                 return false; // gone
             }
 
-            if (!Dotnet.IsLoadedIn(mappings))
+            var runtime = Dotnet.IsLoadedIn(mappings) ? Dotnet : Jvm.IsLoadedIn(mappings) ? Jvm : null;
+            if (runtime is null)
             {
                 return false;
             }
 
-            _asked.Add(pid);
-            try
+            Ask(pid, runtime, now);
+            return true;
+        }
+    }
+
+    /// <summary>Whether <paramref name="runtime"/> is one this asks (.NET, the JVM).</summary>
+    public static bool CanAsk(IRuntimeDetector runtime) => runtime == Dotnet || runtime == Jvm;
+
+    private void Ask(int pid, IRuntimeDetector runtime, DateTimeOffset now)
+    {
+        var first = !_asked.ContainsKey(pid);
+        _asked[pid] = (runtime, now, false);
+        try
+        {
+            if (runtime == Dotnet)
             {
                 DotnetDiagnosticsClient.EnablePerfMap(procRoot, pid, Timeout);
-                LogEnabled(logger, pid);
             }
-            catch (RuntimeAttachException ex)
+            else
             {
-                LogFailed(logger, pid, ex.Message);
+                JvmAttachClient.WritePerfMap(procRoot, pid, Timeout);
             }
 
-            return true;
+            if (first)
+            {
+                LogAsked(logger, pid, runtime.FrameType);
+            }
+            else
+            {
+                LogAskedAgain(logger, pid, runtime.FrameType);
+            }
+        }
+        catch (RuntimeAttachException ex)
+        {
+            // A JVM that refused once (attach disabled, another user) would stall the loop on every retry.
+            _asked[pid] = (runtime, now, true);
+            LogFailed(logger, pid, runtime.FrameType, ex.Message, runtime.NamingHint);
         }
     }
 
@@ -62,13 +104,19 @@ internal sealed partial class PerfMapRequests(string procRoot, ILogger logger)
     {
         lock (_gate)
         {
-            _asked.RemoveWhere(pid => !livePids.Contains(pid));
+            foreach (var pid in _asked.Keys.Where(pid => !livePids.Contains(pid)).ToList())
+            {
+                _asked.Remove(pid);
+            }
         }
     }
 
-    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "asked .NET process {Pid} to write its perf map (--enable-perf-maps): its JIT frames are named from now on")]
-    private static partial void LogEnabled(ILogger logger, int pid);
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "asked process {Pid} ({Runtime}) to write its perf map (--enable-perf-maps): its JIT frames are named from now on")]
+    private static partial void LogAsked(ILogger logger, int pid, string runtime);
 
-    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "could not ask .NET process {Pid} for its perf map: {Reason}; start it with DOTNET_PerfMapEnabled=3 instead")]
-    private static partial void LogFailed(ILogger logger, int pid, string reason);
+    [LoggerMessage(EventId = 53, Level = LogLevel.Debug, Message = "asked process {Pid} ({Runtime}) again for its perf map: it compiled code the last one lacks")]
+    private static partial void LogAskedAgain(ILogger logger, int pid, string runtime);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "could not ask process {Pid} ({Runtime}) for its perf map: {Reason}; instead: {Hint}")]
+    private static partial void LogFailed(ILogger logger, int pid, string runtime, string reason, string hint);
 }
