@@ -135,7 +135,7 @@ public sealed class RecordWorkloadsTests(ITestOutputHelper log) : IDisposable
     {
         var workload = Track(FixtureWorkloads.StartNode(WorkloadLifetime));
         Assert.Equal("ready", workload.StandardOutput.ReadLine());
-        Thread.Sleep(TimeSpan.FromMilliseconds(500)); // let V8 optimize spinHot and write its final code to the map
+        // V8 optimizes spinHot (on-stack replacement) in its first milliseconds, long before the agent samples.
         var output = Path.Combine(_directory, "node.otlp");
 
         var result = AgentProcess.Run("record", "--pid", Pid(workload), "--duration", "3s", "--frequency", "99", "--output", output);
@@ -150,9 +150,7 @@ public sealed class RecordWorkloadsTests(ITestOutputHelper log) : IDisposable
     [Fact]
     public void A_running_jvm_is_asked_through_its_attach_socket_for_its_perf_map_with_enable_perf_maps()
     {
-        var workload = Track(FixtureWorkloads.StartJava(WorkloadLifetime));
-        Assert.Equal("ready", workload.StandardOutput.ReadLine());
-        Thread.Sleep(TimeSpan.FromSeconds(2)); // C2 compiles spinHot within the first second
+        var workload = Track(FixtureWorkloads.StartJava(WorkloadLifetime)); // returns once C2 compiled spinHot
         var unnamedOutput = Path.Combine(_directory, "jvm-unnamed.otlp");
         var askedOutput = Path.Combine(_directory, "jvm-asked.otlp");
 

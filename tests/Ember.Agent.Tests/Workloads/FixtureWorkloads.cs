@@ -83,17 +83,44 @@ internal static class FixtureWorkloads
     /// <summary>
     /// The JVM running tests/fixtures/java-hot/Hot.java (compiled once with javac) with
     /// -XX:+PreserveFramePointer, so its compiled frames chain; nearly all its CPU is in Hot.spinHot.
+    /// Returns once C2 (tier 4) compiled Hot.spinHot, as -XX:+PrintCompilation says on its standard
+    /// output, which is drained from then on so the JVM never blocks on it.
     /// </summary>
     public static Process StartJava(TimeSpan duration)
     {
         var start = new ProcessStartInfo(ExternalProcess.Require("java", "openjdk-17-jdk-headless")) { RedirectStandardOutput = true };
-        foreach (var argument in new[] { "-XX:+PreserveFramePointer", "-cp", JavaClasses.Value, "Hot", Seconds(duration) })
+        foreach (var argument in new[] { "-XX:+PreserveFramePointer", "-XX:+PrintCompilation", "-cp", JavaClasses.Value, "Hot", Seconds(duration) })
         {
             start.ArgumentList.Add(argument);
         }
 
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start java");
+        var java = Process.Start(start) ?? throw new InvalidOperationException("could not start java");
+        var compiled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(() =>
+        {
+            while (java.StandardOutput.ReadLine() is { } line)
+            {
+                if (C2Compiled.IsMatch(line))
+                {
+                    compiled.TrySetResult();
+                }
+            }
+
+            compiled.TrySetException(new InvalidOperationException($"java exited before C2 compiled Hot.spinHot"));
+        });
+        if (!compiled.Task.Wait(CompileDeadline))
+        {
+            java.Kill();
+            throw new TimeoutException($"C2 did not compile Hot.spinHot within {CompileDeadline.TotalSeconds} s");
+        }
+
+        return java;
     }
+
+    /// <summary>A -XX:+PrintCompilation line of a tier-4 (C2) compile of spinHot, not an on-stack replacement (%).</summary>
+    private static readonly System.Text.RegularExpressions.Regex C2Compiled = new(@"^\s*\d+\s+\d+\s+[^%]{0,6}\s4\s+Hot::spinHot \(");
+
+    private static readonly TimeSpan CompileDeadline = TimeSpan.FromSeconds(60);
 
     private static readonly Lazy<string> JavaClasses = new(() =>
     {
