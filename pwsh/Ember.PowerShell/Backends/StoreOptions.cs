@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Ember.PowerShell.Backends;
 
 /// <summary>How to reach and authenticate to a profile store.</summary>
@@ -15,5 +17,14 @@ public sealed record StoreOptions(string? Tenant = null, string? BearerToken = n
         return Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
             : throw new ArgumentException($"'{address}' is not a host:port or http(s) URL", nameof(address));
+    }
+
+    /// <summary>Redacts the token, so the record's text (a log line, an error message) never shows it.</summary>
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Tenant = ").Append(Tenant ?? "null")
+            .Append(", BearerToken = ").Append(BearerToken is null ? "null" : "(redacted)")
+            .Append(", Insecure = ").Append(Insecure);
+        return true;
     }
 }

@@ -9,7 +9,7 @@ namespace Ember.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "Profile", DefaultParameterSetName = PyroscopeSet)]
 [OutputType(typeof(EmberProfile))]
-public sealed class GetProfileCommand : EmberCmdlet
+public sealed class GetProfileCommand : StoreCmdlet
 {
     private const string PyroscopeSet = "Pyroscope";
     private const string ParcaSet = "Parca";
@@ -50,10 +50,6 @@ public sealed class GetProfileCommand : EmberCmdlet
     [Parameter(ParameterSetName = PyroscopeSet)]
     public string? Tenant { get; set; }
 
-    /// <summary>Bearer token for the Authorization header.</summary>
-    [Parameter]
-    public string? BearerToken { get; set; }
-
     /// <summary>With a host:port Parca address: plaintext instead of TLS.</summary>
     [Parameter(ParameterSetName = ParcaSet)]
     public SwitchParameter Insecure { get; set; }
@@ -72,7 +68,7 @@ public sealed class GetProfileCommand : EmberCmdlet
             query = ProfileQuery.Parse(Query);
             store = ProfileStores.Create(
                 ParameterSetName == PyroscopeSet ? Pyroscope : null, ParameterSetName == ParcaSet ? Parca : null,
-                new StoreOptions(Tenant, BearerToken, Insecure));
+                new StoreOptions(Tenant, ResolveBearerToken(), Insecure));
         }
         catch (ArgumentException e)
         {

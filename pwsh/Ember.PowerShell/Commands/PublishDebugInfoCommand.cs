@@ -14,7 +14,7 @@ namespace Ember.PowerShell.Commands;
 [SupportedOSPlatform("linux")]
 [Cmdlet(VerbsData.Publish, "DebugInfo", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DebugInfoUpload))]
-public sealed class PublishDebugInfoCommand : EmberCmdlet
+public sealed class PublishDebugInfoCommand : StoreCmdlet
 {
     /// <summary>Error ID: the file is not ELF or has no GNU build ID.</summary>
     public const string ElfError = "ElfReadFailed";
@@ -54,10 +54,6 @@ public sealed class PublishDebugInfoCommand : EmberCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Bearer token for the Authorization header.</summary>
-    [Parameter]
-    public string? BearerToken { get; set; }
-
     /// <summary>With a host:port address: plaintext instead of TLS.</summary>
     [Parameter]
     public SwitchParameter Insecure { get; set; }
@@ -69,7 +65,7 @@ public sealed class PublishDebugInfoCommand : EmberCmdlet
     {
         try
         {
-            _client = new ParcaDebuginfoClient(new StoreOptions(Insecure: Insecure).GrpcAddress(Store), BearerToken);
+            _client = new ParcaDebuginfoClient(new StoreOptions(Insecure: Insecure).GrpcAddress(Store), ResolveBearerToken());
         }
         catch (ArgumentException e)
         {

@@ -10,7 +10,7 @@ namespace Ember.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "ProfilingPipeline", DefaultParameterSetName = PyroscopeSet)]
 [OutputType(typeof(PipelineCheck))]
-public sealed class TestProfilingPipelineCommand : EmberCmdlet
+public sealed class TestProfilingPipelineCommand : StoreCmdlet
 {
     private const string PyroscopeSet = "Pyroscope";
     private const string ParcaSet = "Parca";
@@ -86,10 +86,6 @@ public sealed class TestProfilingPipelineCommand : EmberCmdlet
     [Parameter(ParameterSetName = PyroscopeSet)]
     public string? Tenant { get; set; }
 
-    /// <summary>Bearer token for the store.</summary>
-    [Parameter]
-    public string? BearerToken { get; set; }
-
     /// <summary>With a host:port Parca address: plaintext instead of TLS.</summary>
     [Parameter(ParameterSetName = ParcaSet)]
     public SwitchParameter Insecure { get; set; }
@@ -115,7 +111,7 @@ public sealed class TestProfilingPipelineCommand : EmberCmdlet
         {
             query = ProfileQuery.Parse(ProfileType).With(ServiceLabel, Service);
             store = ProfileStores.Create(ParameterSetName == PyroscopeSet ? Pyroscope : null, ParameterSetName == ParcaSet ? Parca : null,
-                new StoreOptions(Tenant, BearerToken, Insecure));
+                new StoreOptions(Tenant, ResolveBearerToken(), Insecure));
         }
         catch (ArgumentException e)
         {

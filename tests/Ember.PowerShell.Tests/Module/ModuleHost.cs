@@ -15,6 +15,7 @@ public sealed class ModuleHost : IDisposable
     public ModuleHost()
     {
         var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule([.. BuiltInModules.ManifestPaths]);
         _runspace = RunspaceFactory.CreateRunspace(Host, state);
         _runspace.Open();
         var import = Run($"Import-Module -Name '{ManifestPath}' -PassThru").ThrowOnErrors();
@@ -90,7 +91,7 @@ public sealed class ModuleHost : IDisposable
         }
 
         return new Invocation(output, [.. shell.Streams.Error], [.. shell.Streams.Warning], progress, lines,
-            [.. shell.Streams.Verbose], terminating);
+            [.. shell.Streams.Verbose], [.. shell.Streams.Debug], terminating);
     }
 
     public void Dispose() => _runspace.Dispose();
@@ -104,6 +105,7 @@ public sealed record Invocation(
     IReadOnlyList<ProgressRecord> Progress,
     IReadOnlyList<string> HostLines,
     IReadOnlyList<VerboseRecord> Verbose,
+    IReadOnlyList<DebugRecord> Debug,
     Exception? Terminating)
 {
     /// <summary>Fails with the errors' text when the script reported any.</summary>

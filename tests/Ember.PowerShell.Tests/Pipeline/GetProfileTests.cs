@@ -19,7 +19,7 @@ public sealed class GetProfileTests : IAsyncLifetime, IDisposable
         var until = DateTimeOffset.UtcNow;
 
         var result = _host.Run(
-            $"Get-Profile -Pyroscope '{_pyroscope.Address}' -Query 'process_cpu:cpu:nanoseconds:cpu:nanoseconds{{service_name=\"checkout\"}}' -From $from -Until $until -Tenant t1 -BearerToken tok | Get-ProfileTopFunction -Top 1",
+            $"Get-Profile -Pyroscope '{_pyroscope.Address}' -Query 'process_cpu:cpu:nanoseconds:cpu:nanoseconds{{service_name=\"checkout\"}}' -From $from -Until $until -Tenant t1 -BearerToken (ConvertTo-SecureString tok -AsPlainText -Force) | Get-ProfileTopFunction -Top 1",
             new Dictionary<string, object?> { ["from"] = from, ["until"] = until }).ThrowOnErrors();
 
         var top = result.Output.Single();

@@ -197,13 +197,16 @@ public sealed class TestProfilingPipelineTests : IAsyncLifetime, IDisposable
         await using var parca = await FakeParca.StartAsync();
         const string parcaType = "parca_agent:samples:count:cpu:nanoseconds:delta";
         parca.Series.Add(PipelineProfiles.Checkout(profileType: parcaType));
+        var tokenFile = Path.GetTempFileName();
+        File.WriteAllText(tokenFile, "s3cret\n"); // as a mounted Kubernetes secret often ends
 
-        var checks = _host.Run($"Test-ProfilingPipeline -Parca '{parca.Address}' -Service checkout -ProfileType '{parcaType}' -SkipKubernetes -BearerToken s3cret").ThrowOnErrors().Output;
+        var checks = _host.Run($"Test-ProfilingPipeline -Parca '{parca.Address}' -Service checkout -ProfileType '{parcaType}' -SkipKubernetes -BearerTokenFile '{tokenFile}'").ThrowOnErrors().Output;
 
         Assert.All(checks, c => Assert.True(Invocation.Property<bool>(c, "Passed"), Invocation.Property<string>(c, "Detail")));
         Assert.Equal(3, checks.Count);
         Assert.Contains(parca.Queries, q => q.Request.Merge.Query == parcaType + "{service_name=\"checkout\",span_id=\"00f067aa0ba902b7\"}");
         Assert.All(parca.Queries, q => Assert.Equal("Bearer s3cret", q.Authorization));
+        File.Delete(tokenFile);
     }
 
     private string Command(string extra) =>
