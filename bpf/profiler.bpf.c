@@ -166,10 +166,18 @@ struct {
 	__type(value, struct unwind_state);
 } unwind_scratch SEC(".maps");
 
-/* Slot 0: walk_user_stack. The agent fills it after load. */
+/* The CPython processes the agent has described, by thread group id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, DEFAULT_UNWIND_PROCESSES);
+	__type(key, __u32);
+	__type(value, struct python_process);
+} python_processes SEC(".maps");
+
+/* Slot 0: walk_user_stack, slot 1: walk_python_stack. The agent fills them after load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u32);
 } unwind_programs SEC(".maps");
@@ -603,6 +611,119 @@ int walk_user_stack(void *ctx)
 		/* The kernel allows 33 tail calls: 34 runs of EMBER_FRAMES_PER_RUN frames reach EMBER_MAX_STACK_DEPTH. */
 		st->unwind.tail_call_failed++;
 	}
+	if (bpf_map_lookup_elem(&python_processes, &state->key.pid)) {
+		bpf_tail_call(ctx, &unwind_programs, 1);
+		st->unwind.tail_call_failed++;
+	}
+	finish_walk(state, st);
+	__sync_fetch_and_add(epoch, 1);
+	return 0;
+}
+
+static __always_inline bool read_word(__u64 *into, __u64 address)
+{
+	return bpf_probe_read_user(into, sizeof(*into), (void *)address) == 0;
+}
+
+/* The PyThreadState of the sampled thread (matched by its native id), or 0. */
+static __always_inline __u64 python_thread(struct python_process *py, struct python_stats *ps)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 interp, thread, id;
+
+	if (!read_word(&interp, py->interpreters_head) || !read_word(&thread, interp + py->interp_threads_head)) {
+		ps->read_fault++;
+		return 0;
+	}
+	for (int i = 0; i < EMBER_MAX_PYTHON_THREADS && thread; i++) {
+		if (!read_word(&id, thread + py->thread_native_id)) {
+			ps->read_fault++;
+			return 0;
+		}
+		if (id == tid)
+			return thread;
+		if (!read_word(&thread, thread + py->thread_next)) {
+			ps->read_fault++;
+			return 0;
+		}
+	}
+	ps->no_thread++;
+	return 0;
+}
+
+/* Appends word to the walked stack; false when the stack is full. */
+static __always_inline bool push_frame(struct unwind_state *state, __u64 word)
+{
+	__u32 depth = state->depth;
+
+	if (depth >= EMBER_MAX_STACK_DEPTH)
+		return false;
+	state->frames[depth] = word;
+	state->depth = depth + 1;
+	return true;
+}
+
+/* Appends the sampled thread's Python frames, innermost first, after EMBER_PYTHON_MARK. */
+static __always_inline void walk_python(struct unwind_state *state, struct python_process *py, struct python_stats *ps)
+{
+	__u64 thread, cframe, frame, code, instr;
+	__u8 entry;
+
+	ps->stacks++;
+	thread = python_thread(py, ps);
+	if (!thread)
+		return;
+	if (!read_word(&cframe, thread + py->thread_cframe) || !read_word(&frame, cframe + py->cframe_current)) {
+		ps->read_fault++;
+		return;
+	}
+	if (!frame) {
+		ps->no_frame++;
+		return;
+	}
+	/* Room for the mark and one frame at least. */
+	if (state->depth >= EMBER_MAX_STACK_DEPTH - 1 || !push_frame(state, EMBER_PYTHON_MARK)) {
+		ps->truncated++;
+		return;
+	}
+	for (int i = 0; i < EMBER_MAX_PYTHON_FRAMES && frame; i++) {
+		if (!read_word(&code, frame + py->frame_code) || !read_word(&instr, frame + py->frame_instr) ||
+		    bpf_probe_read_user(&entry, sizeof(entry), (void *)(frame + py->frame_entry)) != 0 ||
+		    !read_word(&frame, frame + py->frame_previous)) {
+			ps->read_fault++;
+			break;
+		}
+		/* prev_instr is one code unit (2 bytes) before the first instruction until the frame starts. */
+		__u64 first = code + py->code_units;
+		__u64 index = instr >= first ? (instr - first) / 2 : 0;
+		if (index > 0xffff)
+			index = 0xffff;
+		if (!push_frame(state, (code & EMBER_PYTHON_CODE_MASK) | (entry ? EMBER_PYTHON_ENTRY : 0) |
+					       (index << EMBER_PYTHON_INDEX_SHIFT))) {
+			ps->truncated++;
+			break;
+		}
+		ps->frames++;
+		if (i == EMBER_MAX_PYTHON_FRAMES - 1 && frame)
+			ps->truncated++;
+	}
+}
+
+/* The last run of a walk in a CPython process: adds its Python frames, counts the sample, closes the epoch. */
+SEC("perf_event")
+int walk_python_stack(void *ctx)
+{
+	__u32 zero = 0;
+	struct unwind_state *state = bpf_map_lookup_elem(&unwind_scratch, &zero);
+	struct sampler_stats *st = bpf_map_lookup_elem(&stats, &zero);
+	__u64 *epoch = bpf_map_lookup_elem(&epochs, &zero);
+
+	if (!state || !st || !epoch)
+		return 0;
+
+	struct python_process *py = bpf_map_lookup_elem(&python_processes, &state->key.pid);
+	if (py)
+		walk_python(state, py, &st->python);
 	finish_walk(state, st);
 	__sync_fetch_and_add(epoch, 1);
 	return 0;

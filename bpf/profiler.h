@@ -24,6 +24,13 @@
  * Stacks it walks go to the slot's user stack map (ustacks_0/1), keyed by a hash of their frames
  * with EMBER_OWN_STACK set in sample_key.user_stack_id; the kernel's stack map keeps kernel stacks,
  * and user stacks when the walk cannot run (EMBER_FLAG_UNWIND off, or the tail call failed).
+ *
+ * Python: for a CPython process the agent describes (python_process in python_processes: where the
+ * interpreter's thread list is, and its version's struct offsets), the walk then finds the sampled
+ * thread's PyThreadState by its native thread id and follows its _PyInterpreterFrame chain. Those
+ * frames follow the native ones in the same stack, after one EMBER_PYTHON_MARK word, each one word:
+ * the code object's address | EMBER_PYTHON_ENTRY when the frame was entered from C (its native
+ * _PyEval_EvalFrameDefault frame ends there) | the instruction's index << EMBER_PYTHON_INDEX_SHIFT.
  */
 #ifndef EMBER_PROFILER_H
 #define EMBER_PROFILER_H
@@ -69,6 +76,16 @@
 /* Halvings of a table search: tables hold at most 2^22 rows. */
 #define EMBER_ROW_SEARCH_STEPS 22
 #define EMBER_MAX_TABLE_ROWS (1U << EMBER_ROW_SEARCH_STEPS)
+
+/* The word between a stack's native frames and its Python frames (no user pc is this high). */
+#define EMBER_PYTHON_MARK 0xfffffffffffffffeULL
+/* Python frame word: the code object is 8-byte aligned, its address below 2^47. */
+#define EMBER_PYTHON_ENTRY 0x1ULL
+#define EMBER_PYTHON_INDEX_SHIFT 48
+#define EMBER_PYTHON_CODE_MASK 0x0000fffffffffff8ULL
+/* Python frames the walk takes, and threads it searches for the sampled one. */
+#define EMBER_MAX_PYTHON_FRAMES 48
+#define EMBER_MAX_PYTHON_THREADS 64
 
 /* unwind_mapping.first_row when the mapping's table was evicted (row_count is then 0). */
 #define EMBER_TABLE_EVICTED 0xffffffffU
@@ -140,6 +157,35 @@ struct unwind_stats {
 	__u64 stack_map_full;  /* user stacks lost: ustacks had no room */
 };
 
+/*
+ * Value of python_processes: one CPython process. Offsets are bytes into the struct named, for the
+ * process's CPython minor version (Ember.Agent.Python.CPythonLayout).
+ */
+struct python_process {
+	__u64 interpreters_head;   /* address of _PyRuntime.interpreters.head (the main interpreter) */
+	__u16 interp_threads_head; /* PyInterpreterState.threads.head */
+	__u16 thread_next;         /* PyThreadState.next */
+	__u16 thread_native_id;    /* PyThreadState.native_thread_id */
+	__u16 thread_cframe;       /* PyThreadState.cframe */
+	__u16 cframe_current;      /* _PyCFrame.current_frame */
+	__u16 frame_code;          /* _PyInterpreterFrame.f_code */
+	__u16 frame_previous;      /* _PyInterpreterFrame.previous */
+	__u16 frame_instr;         /* _PyInterpreterFrame.prev_instr */
+	__u16 frame_entry;         /* _PyInterpreterFrame.is_entry (one byte) */
+	__u16 code_units;          /* PyCodeObject.co_code_adaptive: the first instruction */
+	__u32 reserved;
+};
+
+/* How Python walks went, cumulative. */
+struct python_stats {
+	__u64 stacks;     /* samples of a described CPython process */
+	__u64 frames;     /* Python frames recorded */
+	__u64 no_thread;  /* the sampled thread is no Python thread (or not among the first EMBER_MAX_PYTHON_THREADS) */
+	__u64 no_frame;   /* the thread runs no Python code */
+	__u64 read_fault; /* a read of the interpreter's memory failed */
+	__u64 truncated;  /* walks cut at EMBER_MAX_PYTHON_FRAMES or at the stack's depth */
+};
+
 /* One record of the process_events ring buffer. */
 struct process_event {
 	__u32 pid;     /* thread group id */
@@ -169,6 +215,7 @@ struct sampler_stats {
 	struct stack_errors kernel_stack;
 	__u64 process_events_lost; /* process_events was full: the event is lost (an announcement is retried on the next sample) */
 	struct unwind_stats unwind;
+	struct python_stats python;
 };
 
 _Static_assert(sizeof(struct sampler_control) == 8, "sampler_control layout changed: update ProfilerAbi.cs");
@@ -179,7 +226,9 @@ _Static_assert(sizeof(struct unwind_row) == 8, "unwind_row layout changed: updat
 _Static_assert(sizeof(struct unwind_mapping) == 32, "unwind_mapping layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct process_unwind) == 8 + 32 * EMBER_MAX_UNWIND_MAPPINGS, "process_unwind layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct unwind_stats) == 104, "unwind_stats layout changed: update ProfilerAbi.cs");
-_Static_assert(sizeof(struct sampler_stats) == 208, "sampler_stats layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct python_process) == 32, "python_process layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct python_stats) == 48, "python_stats layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct sampler_stats) == 256, "sampler_stats layout changed: update ProfilerAbi.cs");
 _Static_assert(__builtin_offsetof(struct sampler_stats, user_stack) == 32, "sampler_stats layout changed: update ProfilerAbi.cs");
 
 #endif /* EMBER_PROFILER_H */

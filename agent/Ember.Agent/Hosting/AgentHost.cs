@@ -3,6 +3,7 @@ using Ember.Agent.Export;
 using Ember.Agent.Kubernetes;
 using Ember.Agent.Processes;
 using Ember.Agent.Profiles;
+using Ember.Agent.Python;
 using Ember.Agent.Sampling;
 using Ember.Agent.Session;
 using Ember.Agent.Symbolization;
@@ -38,7 +39,9 @@ internal static partial class AgentHost
             using var sampler = CpuSampler.Load(settings.Sampler with { DrainInterval = settings.Session.DrainInterval }, logger);
             statistics.SamplerLoaded(sampler.KernelMemoryBytes);
             LogSamplerLoaded(logger, sampler.KernelMemoryBytes >> 10, settings.Sampler.UnwindMemory.Bytes >> 10);
-            using var resolver = new SymbolFrameResolver(logger: logger, enablePerfMaps: settings.EnablePerfMaps);
+            // Python stacks are walked with the user stacks: no walk, no interpreter to describe.
+            using var python = sampler.UnwindMaps is null ? null : new CPythonProcesses(logger);
+            using var resolver = new SymbolFrameResolver(logger: logger, enablePerfMaps: settings.EnablePerfMaps, python: python);
             var session = new ProfilingSession(
                 sampler,
                 sampler,
@@ -50,7 +53,7 @@ internal static partial class AgentHost
                 settings.Session,
                 statistics,
                 TimeProvider.System,
-                sampler.UnwindMaps is { } unwindMaps ? new UnwindTableStore(unwindMaps, logger, statistics.UnwindTablesChanged) : null);
+                sampler.UnwindMaps is { } unwindMaps ? new UnwindTableStore(unwindMaps, logger, statistics.UnwindTablesChanged, python: python) : null);
             session.RunAsync(stop).GetAwaiter().GetResult();
             return ExitCodes.Ok;
         }

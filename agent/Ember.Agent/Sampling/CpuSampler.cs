@@ -69,8 +69,11 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         _userStacks = [bpf.GetMap(ProfilerObject.UserStacksMap(0)), bpf.GetMap(ProfilerObject.UserStacksMap(1))];
         if (options.UnwindMemory.WalksUserStacks)
         {
-            bpf.GetProgram(ProfilerObject.WalkUserStackProgram).SetAsTailCall(bpf.GetMap(ProfilerObject.UnwindProgramsMap), 0);
-            UnwindMaps = new BpfUnwindMaps(bpf.GetMap(ProfilerObject.UnwindRowsMap), bpf.GetMap(ProfilerObject.UnwindProcessesMap));
+            var programs = bpf.GetMap(ProfilerObject.UnwindProgramsMap);
+            bpf.GetProgram(ProfilerObject.WalkUserStackProgram).SetAsTailCall(programs, 0);
+            bpf.GetProgram(ProfilerObject.WalkPythonStackProgram).SetAsTailCall(programs, 1);
+            UnwindMaps = new BpfUnwindMaps(
+                bpf.GetMap(ProfilerObject.UnwindRowsMap), bpf.GetMap(ProfilerObject.UnwindProcessesMap), bpf.GetMap(ProfilerObject.PythonProcessesMap));
         }
 
         var pidFilter = bpf.GetMap(ProfilerObject.PidFilterMap);
@@ -141,6 +144,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         // Off, the walk's maps keep one entry each: the program still references them.
         sizes[ProfilerObject.UnwindRowsMap] = (uint)Math.Max(1, options.UnwindMemory.RowEntries);
         sizes[ProfilerObject.UnwindProcessesMap] = (uint)Math.Max(1, options.UnwindMemory.ProcessEntries);
+        sizes[ProfilerObject.PythonProcessesMap] = (uint)Math.Max(1, options.UnwindMemory.ProcessEntries);
 
         var bpf = BpfObject.Load(
             ProfilerObject.Read(), new BpfLoadOptions { ObjectName = ProfilerObject.Name, MapMaxEntries = sizes });
@@ -418,6 +422,12 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
             sum.CountMapFull += cpu.CountMapFull;
             sum.ProcessEventsLost += cpu.ProcessEventsLost;
             Sum(ref sum.Unwind, cpu.Unwind);
+            sum.Python.Stacks += cpu.Python.Stacks;
+            sum.Python.Frames += cpu.Python.Frames;
+            sum.Python.NoThread += cpu.Python.NoThread;
+            sum.Python.NoFrame += cpu.Python.NoFrame;
+            sum.Python.ReadFault += cpu.Python.ReadFault;
+            sum.Python.Truncated += cpu.Python.Truncated;
             Add(ref sum.UserStack, cpu.UserStack);
             Add(ref sum.KernelStack, cpu.KernelStack);
         }
@@ -425,7 +435,10 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
         return new SamplerCounters(
             (long)sum.Samples, (long)sum.FilteredIdle, (long)sum.FilteredPid, (long)sum.CountMapFull,
             ToCounters(sum.UserStack), ToCounters(sum.KernelStack), (long)sum.ProcessEventsLost, ToUnwindCounters(sum.Unwind),
-            new CpuCounters(_cpuLinks.Count, _cpuLinks.Unsampled, _cpuLinks.LateAttaches));
+            new CpuCounters(_cpuLinks.Count, _cpuLinks.Unsampled, _cpuLinks.LateAttaches),
+            new PythonCounters(
+                (long)sum.Python.Stacks, (long)sum.Python.Frames, (long)sum.Python.NoThread, (long)sum.Python.NoFrame,
+                (long)sum.Python.ReadFault, (long)sum.Python.Truncated));
 
         static void Sum(ref UnwindStats total, UnwindStats cpu)
         {

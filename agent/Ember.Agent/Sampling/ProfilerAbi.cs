@@ -25,6 +25,12 @@ internal static class ProfilerAbi
     public const int FramesPerRun = 4;
     public const int RowSearchSteps = 22;
     public const uint MaxTableRows = 1u << 22;
+    public const ulong PythonMark = 0xfffffffffffffffe;
+    public const ulong PythonEntry = 0x1;
+    public const int PythonIndexShift = 48;
+    public const ulong PythonCodeMask = 0x0000fffffffffff8;
+    public const int MaxPythonFrames = 48;
+    public const int MaxPythonThreads = 64;
     public const uint TableEvicted = 0xffffffff;
     public const byte CfaNone = 0;
     public const byte CfaSp = 1;
@@ -90,6 +96,36 @@ internal struct UnwindStats
     public ulong StackMapFull;
 }
 
+/// <summary><c>struct python_process</c>: the value of python_processes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PythonProcess
+{
+    public ulong InterpretersHead;
+    public ushort InterpThreadsHead;
+    public ushort ThreadNext;
+    public ushort ThreadNativeId;
+    public ushort ThreadCframe;
+    public ushort CframeCurrent;
+    public ushort FrameCode;
+    public ushort FramePrevious;
+    public ushort FrameInstr;
+    public ushort FrameEntry;
+    public ushort CodeUnits;
+    public uint Reserved;
+}
+
+/// <summary><c>struct python_stats</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PythonStats
+{
+    public ulong Stacks;
+    public ulong Frames;
+    public ulong NoThread;
+    public ulong NoFrame;
+    public ulong ReadFault;
+    public ulong Truncated;
+}
+
 /// <summary><c>struct sampler_control</c>: control[0].</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct SamplerControl
@@ -146,4 +182,5 @@ internal struct SamplerStats
     public StackErrors KernelStack;
     public ulong ProcessEventsLost;
     public UnwindStats Unwind;
+    public PythonStats Python;
 }

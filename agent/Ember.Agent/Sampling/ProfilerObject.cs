@@ -18,6 +18,8 @@ internal static class ProfilerObject
     public const string UnwindProgramsMap = "unwind_programs";
     public const string UnwindRowsMap = "unwind_rows";
     public const string UnwindProcessesMap = "unwind_processes";
+    public const string WalkPythonStackProgram = "walk_python_stack";
+    public const string PythonProcessesMap = "python_processes";
 
     /// <summary>counts_0, counts_1: sample counts of each slot.</summary>
     public static string CountsMap(int slot) => slot == 0 ? "counts_0" : "counts_1";

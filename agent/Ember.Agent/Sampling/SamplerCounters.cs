@@ -24,6 +24,15 @@ public readonly record struct UnwindCounters(
     long Stacks, long FramesByTable, long FramesByFramePointer, long NoProcess, long NoTable, long TableEvicted,
     long NoRow, long Unsupported, long ReadFault, long Depth, long TailCallFailed, long StacksLost);
 
+/// <summary>How the program's walks of CPython stacks went (see bpf/profiler.h, struct python_stats).</summary>
+/// <param name="Stacks">Samples of a CPython process the agent described.</param>
+/// <param name="Frames">Python frames recorded.</param>
+/// <param name="NoThread">Samples of a thread that is no Python thread.</param>
+/// <param name="NoFrame">Samples of a Python thread running no Python code.</param>
+/// <param name="ReadFault">Walks that ended on a failed read of the interpreter's memory.</param>
+/// <param name="Truncated">Walks cut at the frame limit or the stack's depth.</param>
+public readonly record struct PythonCounters(long Stacks, long Frames, long NoThread, long NoFrame, long ReadFault, long Truncated);
+
 /// <summary>Which CPUs the sampler covers, kept in step with CPU hotplug at each drain.</summary>
 /// <param name="Sampled">CPUs with a sampling event now.</param>
 /// <param name="Unsampled">Online CPUs the last drain could not attach to: their samples are lost until it can.</param>
@@ -44,10 +53,11 @@ public readonly record struct CpuCounters(int Sampled, int Unsampled, long LateA
 /// <param name="ProcessEventsLost">Process events the ring buffer had no room for (the samples still counted).</param>
 /// <param name="Unwind">How the user-stack walks went.</param>
 /// <param name="Cpus">Which CPUs are sampled.</param>
+/// <param name="Python">How the CPython stack walks went.</param>
 public readonly record struct SamplerCounters(
     long Samples, long FilteredIdle, long FilteredPid, long CountMapFull,
     StackErrorCounters UserStack, StackErrorCounters KernelStack, long ProcessEventsLost = 0, UnwindCounters Unwind = default,
-    CpuCounters Cpus = default)
+    CpuCounters Cpus = default, PythonCounters Python = default)
 {
     /// <summary>Samples not counted in any <see cref="CpuSample"/>.</summary>
     public long Dropped => FilteredIdle + FilteredPid + CountMapFull;

@@ -34,6 +34,9 @@ public interface IFrameResolver
     /// <summary>Resolves a user-space address of a process.</summary>
     ResolvedFrame ResolveUser(int pid, ulong address);
 
+    /// <summary>Names a Python frame word the kernel recorded for <paramref name="pid"/> (see bpf/profiler.h).</summary>
+    ResolvedFrame ResolvePython(int pid, ulong word);
+
     /// <summary>Resolves a kernel address.</summary>
     ResolvedFrame ResolveKernel(ulong address);
 

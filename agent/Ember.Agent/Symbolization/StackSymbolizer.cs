@@ -31,26 +31,48 @@ public sealed class StackSymbolizer(IFrameResolver resolver)
             kernel[i] = frame;
         }
 
-        var user = new ResolvedFrame[sample.UserStack.Count];
         if (!_userFrames.TryGetValue(sample.Pid, out var processFrames))
         {
             processFrames = [];
             _userFrames.Add(sample.Pid, processFrames);
         }
 
+        var stack = sample.UserStack;
+        var mark = PythonStacks.MarkOf(stack);
+        var user = new ResolvedFrame[mark < 0 ? stack.Count : mark];
         for (var i = 0; i < user.Length; i++)
         {
-            var address = sample.UserStack[i];
-            if (!processFrames.TryGetValue(address, out var frame))
+            user[i] = Frame(processFrames, sample.Pid, stack[i], python: false);
+        }
+
+        if (mark >= 0)
+        {
+            var python = new ResolvedFrame[stack.Count - mark - 1];
+            var entry = new bool[python.Length];
+            for (var i = 0; i < python.Length; i++)
             {
-                frame = resolver.ResolveUser(sample.Pid, address);
-                processFrames.Add(address, frame);
+                var word = stack[mark + 1 + i];
+                python[i] = Frame(processFrames, sample.Pid, word, python: true);
+                entry[i] = PythonStacks.IsEntry(word);
             }
 
-            user[i] = frame;
+            user = PythonStacks.Interleave(user, python, entry);
         }
 
         return new ResolvedSample(sample.Pid, sample.ThreadName, kernel, user, sample.Count);
+    }
+
+    /// <summary>A user frame of <paramref name="pid"/>: a native address or a Python frame word, resolved once per window.</summary>
+    private ResolvedFrame Frame(Dictionary<ulong, ResolvedFrame> processFrames, int pid, ulong value, bool python)
+    {
+        // Python words and native addresses cannot collide: a word's code object is heap memory, not code.
+        if (!processFrames.TryGetValue(value, out var frame))
+        {
+            frame = python ? resolver.ResolvePython(pid, value) : resolver.ResolveUser(pid, value);
+            processFrames.Add(value, frame);
+        }
+
+        return frame;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Ember.Agent.Python;
 using Ember.Agent.Symbolization.Runtimes;
 using Ember.Symbols.Symbolization;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,16 @@ namespace Ember.Agent.Symbolization;
 /// <param name="procRoot">Where /proc is (a fake one in tests).</param>
 /// <param name="logger">Where a process whose JIT frames stay unnamed is told about, once.</param>
 /// <param name="enablePerfMaps">Whether to ask running .NET processes to write their perf maps (<c>--enable-perf-maps</c>).</param>
-public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogger? logger = null, bool enablePerfMaps = false) : IFrameResolver, IDisposable
+/// <param name="python">The CPython interpreters the kernel walks, whose frames it names; null when it walks none.</param>
+public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogger? logger = null, bool enablePerfMaps = false, CPythonProcesses? python = null)
+    : IFrameResolver, IDisposable
 {
+    /// <summary><c>profile.frame.type</c> of Python frames (the OpenTelemetry profiling convention).</summary>
+    public const string CPythonFrameType = "cpython";
+
+    /// <summary>A Python frame whose code object is gone from the process's memory.</summary>
+    public const string UnknownPythonCode = "[unknown Python code]";
+
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly PerfMapRequests? _perfMaps = enablePerfMaps ? new PerfMapRequests(procRoot, logger ?? NullLogger.Instance) : null;
 
@@ -61,6 +70,15 @@ public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogg
         }
 
         return frame with { FunctionName = runtime.JitCodeName, SystemName = runtime.JitCodeName, IsLabel = true };
+    }
+
+    /// <inheritdoc />
+    public ResolvedFrame ResolvePython(int pid, ulong word)
+    {
+        _seenPids.TryAdd(pid, 0);
+        return python?.Resolve(pid, word) is { } frame
+            ? new ResolvedFrame(word, frame.QualifiedName, frame.QualifiedName, frame.FileName, frame.Line, CPythonFrameType, null)
+            : new ResolvedFrame(word, UnknownPythonCode, UnknownPythonCode, null, 0, CPythonFrameType, null, IsLabel: true);
     }
 
     /// <inheritdoc />

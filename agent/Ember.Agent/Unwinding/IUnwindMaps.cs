@@ -20,8 +20,14 @@ internal interface IUnwindMaps
     /// <summary>Gives <paramref name="pid"/> its mappings (sorted by start); false when the map is full.</summary>
     bool SetProcess(int pid, in ProcessUnwind mappings);
 
-    /// <summary>Forgets <paramref name="pid"/>'s mappings.</summary>
+    /// <summary>Forgets <paramref name="pid"/>'s mappings and its CPython description.</summary>
     void RemoveProcess(int pid);
+
+    /// <summary>Describes <paramref name="pid"/>'s CPython interpreter to the walk; false when the map is full.</summary>
+    bool SetPython(int pid, in PythonProcess python);
+
+    /// <summary>Forgets <paramref name="pid"/>'s CPython description (its new image hosts none).</summary>
+    void RemovePython(int pid);
 
     /// <summary>Bytes of one row.</summary>
     const int RowBytes = 8;

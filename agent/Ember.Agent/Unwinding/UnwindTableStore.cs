@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Ember.Agent.Python;
 using Ember.Agent.Sampling;
 using Ember.Symbols.Caching;
 using Ember.Symbols.Elf;
@@ -40,6 +41,9 @@ public sealed partial class UnwindTableStore
 
     private readonly Action<UnwindTableReport>? _report;
 
+    /// <summary>Where CPython interpreters are found and described to the walk; null leaves Python stacks native.</summary>
+    private readonly CPythonProcesses? _python;
+
     /// <summary>Processes waiting for their tables; full, a request is dropped and the process keeps frame pointers.</summary>
     private readonly Channel<int> _requests = Channel.CreateBounded<int>(new BoundedChannelOptions(RequestBacklog)
     {
@@ -48,9 +52,12 @@ public sealed partial class UnwindTableStore
 
     private const int RequestBacklog = 16384;
 
-    internal UnwindTableStore(IUnwindMaps maps, ILogger logger, Action<UnwindTableReport>? report = null, string procRoot = "/proc", UnwindTableLimits? limits = null)
+    internal UnwindTableStore(
+        IUnwindMaps maps, ILogger logger, Action<UnwindTableReport>? report = null, string procRoot = "/proc", UnwindTableLimits? limits = null,
+        CPythonProcesses? python = null)
     {
         _maps = maps;
+        _python = python;
         _report = report;
         _logger = logger;
         _procRoot = procRoot;
@@ -143,6 +150,8 @@ public sealed partial class UnwindTableStore
                 Counters = Counters with { ProcessesNotLoaded = Counters.ProcessesNotLoaded + 1 };
             }
 
+            DescribePython(pid, mappings);
+
             Report();
         }
     }
@@ -157,10 +166,33 @@ public sealed partial class UnwindTableStore
             {
                 Release(pid);
                 _maps.RemoveProcess(pid);
+                _python?.Forget(pid);
             }
 
             Report();
         }
+    }
+
+    /// <summary>Tells the walk where <paramref name="pid"/>'s CPython interpreter is, or that it hosts none (any more).</summary>
+    private void DescribePython(int pid, IReadOnlyList<ProcessMapping> mappings)
+    {
+        if (_python is null)
+        {
+            return;
+        }
+
+        if (_python.Describe(pid, mappings) is { } python)
+        {
+            if (!_maps.SetPython(pid, python))
+            {
+                Counters = Counters with { ProcessesNotLoaded = Counters.ProcessesNotLoaded + 1 };
+            }
+
+            return;
+        }
+
+        _python.Forget(pid);
+        _maps.RemovePython(pid);
     }
 
     private void Report() =>

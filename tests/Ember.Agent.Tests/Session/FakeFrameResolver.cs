@@ -20,6 +20,8 @@ internal sealed class FakeFrameResolver : IFrameResolver
         return new ResolvedFrame(address, $"f_{address:x}", $"f_{address:x}", null, 0, "native", null);
     }
 
+    public ResolvedFrame ResolvePython(int pid, ulong word) => new(word, $"py_{word:x}", $"py_{word:x}", null, 0, "cpython", null);
+
     public ResolvedFrame ResolveKernel(ulong address) => new(address, $"k_{address:x}", $"k_{address:x}", null, 0, "kernel", null);
 
     public void Prune(IReadOnlySet<int> livePids) => Prunes.Add(livePids);

@@ -194,6 +194,20 @@ public sealed class UnwindTableStoreTests : IDisposable
             return true;
         }
 
-        public void RemoveProcess(int pid) => Processes.Remove(pid);
+        public Dictionary<int, PythonProcess> Pythons { get; } = [];
+
+        public void RemoveProcess(int pid)
+        {
+            Processes.Remove(pid);
+            Pythons.Remove(pid);
+        }
+
+        public void RemovePython(int pid) => Pythons.Remove(pid);
+
+        public bool SetPython(int pid, in PythonProcess python)
+        {
+            Pythons[pid] = python;
+            return true;
+        }
     }
 }
