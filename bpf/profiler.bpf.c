@@ -174,6 +174,14 @@ struct {
 	__type(value, struct python_process);
 } python_processes SEC(".maps");
 
+/* (process, code object) pairs already reported on process_events. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EMBER_PYTHON_CODES_ENTRIES);
+	__type(key, struct python_code_key);
+	__type(value, __u8);
+} python_codes SEC(".maps");
+
 /* Slot 0: walk_user_stack, slot 1: walk_python_stack. The agent fills them after load. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -651,6 +659,21 @@ static __always_inline __u64 python_thread(struct python_process *py, struct pyt
 	return 0;
 }
 
+/* Reports a code object on process_events the first time a walk of pid meets it; retried when the ring was full. */
+static __always_inline void report_code(__u32 pid, __u64 code, struct sampler_stats *st)
+{
+	struct python_code_key key = { .pid = pid, .code = code };
+	__u8 reported = 1;
+
+	if (bpf_map_lookup_elem(&python_codes, &key) || bpf_map_update_elem(&python_codes, &key, &reported, BPF_NOEXIST) != 0)
+		return;
+	struct process_event event = { .pid = pid, .kind = EMBER_PROCESS_PYTHON_CODE, .address = code };
+	if (bpf_ringbuf_output(&process_events, &event, sizeof(event), 0) != 0) {
+		st->process_events_lost++;
+		bpf_map_delete_elem(&python_codes, &key);
+	}
+}
+
 /* Appends word to the walked stack; false when the stack is full. */
 static __always_inline bool push_frame(struct unwind_state *state, __u64 word)
 {
@@ -664,8 +687,9 @@ static __always_inline bool push_frame(struct unwind_state *state, __u64 word)
 }
 
 /* Appends the sampled thread's Python frames, innermost first, after EMBER_PYTHON_MARK. */
-static __always_inline void walk_python(struct unwind_state *state, struct python_process *py, struct python_stats *ps)
+static __always_inline void walk_python(struct unwind_state *state, struct python_process *py, struct sampler_stats *st)
 {
+	struct python_stats *ps = &st->python;
 	__u64 thread, cframe, frame, code, instr;
 	__u8 entry;
 
@@ -704,6 +728,7 @@ static __always_inline void walk_python(struct unwind_state *state, struct pytho
 			break;
 		}
 		ps->frames++;
+		report_code(state->key.pid, code & EMBER_PYTHON_CODE_MASK, st);
 		if (i == EMBER_MAX_PYTHON_FRAMES - 1 && frame)
 			ps->truncated++;
 	}
@@ -723,7 +748,7 @@ int walk_python_stack(void *ctx)
 
 	struct python_process *py = bpf_map_lookup_elem(&python_processes, &state->key.pid);
 	if (py)
-		walk_python(state, py, &st->python);
+		walk_python(state, py, st);
 	finish_walk(state, st);
 	__sync_fetch_and_add(epoch, 1);
 	return 0;

@@ -31,6 +31,8 @@
  * frames follow the native ones in the same stack, after one EMBER_PYTHON_MARK word, each one word:
  * the code object's address | EMBER_PYTHON_ENTRY when the frame was entered from C (its native
  * _PyEval_EvalFrameDefault frame ends there) | the instruction's index << EMBER_PYTHON_INDEX_SHIFT.
+ * A code object the walk meets for the first time in a process (python_codes) is reported on
+ * process_events, so the agent reads its names while the process lives, not at the next drain.
  */
 #ifndef EMBER_PROFILER_H
 #define EMBER_PROFILER_H
@@ -58,6 +60,10 @@
 #define EMBER_PROCESS_SEEN 1 /* its first sample since the sampler loaded, or since its last exec */
 #define EMBER_PROCESS_EXEC 2 /* a known process replaced its image (sched_process_exec) */
 #define EMBER_PROCESS_EXIT 3 /* a known process exited (sched_process_exit of its main thread) */
+#define EMBER_PROCESS_PYTHON_CODE 4 /* a CPython process ran a code object (process_event.address) not reported before */
+
+/* Entries of python_codes: (process, code object) pairs reported, least recently seen go first. */
+#define EMBER_PYTHON_CODES_ENTRIES 16384
 
 /* sampler_control.flags */
 #define EMBER_FLAG_FILTER_PIDS 0x1U /* count only processes listed in pid_filter */
@@ -191,6 +197,14 @@ struct process_event {
 	__u32 pid;     /* thread group id */
 	__u32 kind;    /* EMBER_PROCESS_* */
 	__u32 comm[4]; /* name of the thread that caused the event: 16 bytes, NUL-padded */
+	__u64 address; /* EMBER_PROCESS_PYTHON_CODE: the code object, for the agent to read while the process lives */
+};
+
+/* Key of python_codes. */
+struct python_code_key {
+	__u32 pid;
+	__u32 reserved;
+	__u64 code;
 };
 
 /* Why a bpf_get_stackid call found no stack id; the sample is still counted, without that stack. */
@@ -221,7 +235,8 @@ struct sampler_stats {
 _Static_assert(sizeof(struct sampler_control) == 8, "sampler_control layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct sample_key) == 28, "sample_key layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct stack_errors) == 32, "stack_errors layout changed: update ProfilerAbi.cs");
-_Static_assert(sizeof(struct process_event) == 24, "process_event layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct python_code_key) == 16, "python_code_key layout changed: update ProfilerAbi.cs");
+_Static_assert(sizeof(struct process_event) == 32, "process_event layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct unwind_row) == 8, "unwind_row layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct unwind_mapping) == 32, "unwind_mapping layout changed: update ProfilerAbi.cs");
 _Static_assert(sizeof(struct process_unwind) == 8 + 32 * EMBER_MAX_UNWIND_MAPPINGS, "process_unwind layout changed: update ProfilerAbi.cs");

@@ -14,7 +14,7 @@ namespace Ember.Bpf.Tests;
 /// </summary>
 public sealed class ProfilerAbiTests
 {
-    private static readonly Type[] _structs = [typeof(SamplerControl), typeof(SampleKey), typeof(ProcessEvent), typeof(StackErrors), typeof(UnwindRow), typeof(UnwindMapping), typeof(ProcessUnwind), typeof(UnwindStats), typeof(PythonProcess), typeof(PythonStats), typeof(SamplerStats)];
+    private static readonly Type[] _structs = [typeof(SamplerControl), typeof(SampleKey), typeof(ProcessEvent), typeof(StackErrors), typeof(UnwindRow), typeof(UnwindMapping), typeof(ProcessUnwind), typeof(UnwindStats), typeof(PythonProcess), typeof(PythonStats), typeof(PythonCodeKey), typeof(SamplerStats)];
 
     [Fact]
     public void CSharp_structs_have_the_sizes_and_offsets_of_the_C_header()

@@ -25,6 +25,9 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
     /// <summary>Bytes of a line table read at most; a larger one gives no line.</summary>
     private const int MaxLineTableBytes = 1 << 16;
 
+    /// <summary>Code objects cached per process at most; past it the cache starts over (a process that keeps compiling code).</summary>
+    private const int MaxCodeObjects = 1 << 16;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Entry> _processes = [];
     private readonly Dictionary<(uint Major, uint Minor, ulong Inode), InterpreterSymbols?> _files = [];
@@ -113,7 +116,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
             if (!entry.Code.TryGetValue(address, out var code))
             {
                 code = ReadCode(entry, address);
-                entry.Code[address] = code;
+                Cache(entry, address, code);
             }
 
             if (code is null)
@@ -123,6 +126,18 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
 
             var index = (int)(word >> ProfilerAbi.PythonIndexShift);
             return new CPythonFrame(code.QualifiedName, code.FileName, CPythonLineTable.LineOf(code.LineTable, code.FirstLine, index));
+        }
+    }
+
+    /// <summary>Reads the code object at <paramref name="code"/> now, while the process lives, for <see cref="Resolve"/> later.</summary>
+    public void Prefetch(int pid, ulong code)
+    {
+        lock (_gate)
+        {
+            if (_processes.TryGetValue(pid, out var entry) && !entry.Code.ContainsKey(code))
+            {
+                Cache(entry, code, ReadCode(entry, code));
+            }
         }
     }
 
@@ -178,6 +193,16 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
         }
 
         return symbols;
+    }
+
+    private static void Cache(Entry entry, ulong address, CodeObject? code)
+    {
+        if (entry.Code.Count >= MaxCodeObjects)
+        {
+            entry.Code.Clear();
+        }
+
+        entry.Code[address] = code;
     }
 
     private CodeObject? ReadCode(Entry entry, ulong address)

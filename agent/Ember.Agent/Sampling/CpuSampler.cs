@@ -286,6 +286,10 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
             {
                 into.Add(new ProcessLifecycleEvent((int)raw.Pid, (ProcessLifecycle)raw.Kind, CommName(raw.Comm)));
             }
+            else if (raw.Kind == ProfilerAbi.ProcessPythonCode)
+            {
+                into.Add(new ProcessLifecycleEvent((int)raw.Pid, ProcessLifecycle.PythonCode, string.Empty, raw.Address));
+            }
         });
         return into.Count - before;
     }

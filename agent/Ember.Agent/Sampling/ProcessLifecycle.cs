@@ -11,10 +11,14 @@ public enum ProcessLifecycle
 
     /// <summary>It exited; samples taken before may still be waiting to be drained.</summary>
     Exit = 3,
+
+    /// <summary>A CPython process ran a code object for the first time: read it now, while the process lives.</summary>
+    PythonCode = 4,
 }
 
 /// <summary>One process event from the kernel.</summary>
 /// <param name="Pid">The process (thread group) id.</param>
 /// <param name="Kind">What happened.</param>
 /// <param name="ThreadName">The thread that caused it, as the kernel names it.</param>
-public readonly record struct ProcessLifecycleEvent(int Pid, ProcessLifecycle Kind, string ThreadName);
+/// <param name="Address">For <see cref="ProcessLifecycle.PythonCode"/>, the code object's address.</param>
+public readonly record struct ProcessLifecycleEvent(int Pid, ProcessLifecycle Kind, string ThreadName, ulong Address = 0);

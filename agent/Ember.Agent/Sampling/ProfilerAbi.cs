@@ -17,6 +17,8 @@ internal static class ProfilerAbi
     public const uint ProcessSeen = 1;
     public const uint ProcessExec = 2;
     public const uint ProcessExit = 3;
+    public const uint ProcessPythonCode = 4;
+    public const int PythonCodesEntries = 16384;
     public const uint FlagFilterPids = 0x1;
     public const uint FlagSampleIdle = 0x2;
     public const uint FlagUnwind = 0x4;
@@ -158,6 +160,16 @@ internal struct ProcessEvent
     public uint Pid;
     public uint Kind;
     public CommBytes Comm;
+    public ulong Address;
+}
+
+/// <summary><c>struct python_code_key</c>: the key of python_codes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct PythonCodeKey
+{
+    public uint Pid;
+    public uint Reserved;
+    public ulong Code;
 }
 
 /// <summary><c>struct stack_errors</c>.</summary>

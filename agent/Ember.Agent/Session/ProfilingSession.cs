@@ -169,6 +169,12 @@ public sealed class ProfilingSession(
             source.PollProcessEvents(batch, captures.IsEmpty ? ProcessEventPoll : TimeSpan.Zero);
             foreach (var announced in batch)
             {
+                if (announced.Kind == ProcessLifecycle.PythonCode)
+                {
+                    symbolizer.CapturePythonCode(announced.Pid, announced.Address);
+                    continue; // nothing for the loop to do
+                }
+
                 if (!captures.Add(announced))
                 {
                     PassOn(announced, stop);

@@ -49,4 +49,7 @@ public interface IFrameResolver
     /// its loop resolves.
     /// </summary>
     void Capture(int pid);
+
+    /// <summary>Reads a code object of <paramref name="pid"/> while it lives (thread-safe, as <see cref="Capture"/>).</summary>
+    void CapturePythonCode(int pid, ulong code);
 }

@@ -83,6 +83,12 @@ public sealed class StackSymbolizer(IFrameResolver resolver)
     public void Capture(int pid) => resolver.Capture(pid);
 
     /// <summary>
+    /// Reads a code object a CPython process just ran for the first time, so its frames are named at
+    /// the next drain even when the process has exited by then. Thread-safe, as <see cref="Capture"/>.
+    /// </summary>
+    public void CapturePythonCode(int pid, ulong code) => resolver.CapturePythonCode(pid, code);
+
+    /// <summary>
     /// Drops what this window resolved for <paramref name="pid"/> after it was announced again: those
     /// frames belonged to its earlier image, or to an earlier process with that pid.
     /// </summary>

@@ -90,6 +90,9 @@ public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogg
     }
 
     /// <inheritdoc />
+    public void CapturePythonCode(int pid, ulong code) => python?.Prefetch(pid, code);
+
+    /// <inheritdoc />
     public void Prune(IReadOnlySet<int> livePids)
     {
         _perfMaps?.Prune(livePids);

@@ -27,4 +27,8 @@ internal sealed class FakeFrameResolver : IFrameResolver
     public void Prune(IReadOnlySet<int> livePids) => Prunes.Add(livePids);
 
     public void Capture(int pid) => _captures.Enqueue(pid);
+
+    public void CapturePythonCode(int pid, ulong code)
+    {
+    }
 }
