@@ -76,7 +76,13 @@ public sealed partial class UnwindTableStore
     /// takes milliseconds, and the caller (the session's event thread) must capture the next process
     /// before it exits.
     /// </summary>
-    public void Request(int pid) => _requests.Writer.TryWrite(pid);
+    public void Request(int pid)
+    {
+        // The Python walk needs no tables: described at once, a short-lived interpreter does not wait
+        // behind the tables of every process announced before it.
+        DescribePython(pid);
+        _requests.Writer.TryWrite(pid);
+    }
 
     /// <summary>Loads requested processes until <paramref name="stop"/>.</summary>
     public void Run(CancellationToken stop)
@@ -150,8 +156,6 @@ public sealed partial class UnwindTableStore
                 Counters = Counters with { ProcessesNotLoaded = Counters.ProcessesNotLoaded + 1 };
             }
 
-            DescribePython(pid, mappings);
-
             Report();
         }
     }
@@ -174,20 +178,26 @@ public sealed partial class UnwindTableStore
     }
 
     /// <summary>Tells the walk where <paramref name="pid"/>'s CPython interpreter is, or that it hosts none (any more).</summary>
-    private void DescribePython(int pid, IReadOnlyList<ProcessMapping> mappings)
+    private void DescribePython(int pid)
     {
         if (_python is null)
         {
             return;
         }
 
+        IReadOnlyList<ProcessMapping> mappings;
+        try
+        {
+            mappings = ProcMapsParser.Read(pid, _procRoot);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return; // gone already
+        }
+
         if (_python.Describe(pid, mappings) is { } python)
         {
-            if (!_maps.SetPython(pid, python))
-            {
-                Counters = Counters with { ProcessesNotLoaded = Counters.ProcessesNotLoaded + 1 };
-            }
-
+            _maps.SetPython(pid, python); // full: its stacks stay native, as CPythonProcesses.Described over the map's size shows
             return;
         }
 
