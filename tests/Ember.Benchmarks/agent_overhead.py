@@ -12,9 +12,10 @@ measures the profilers' own cost directly while a CPU-bound workload keeps every
   * kernel ns per sample, the agent's RSS (VmRSS and peak VmHWM), the kernel memory its BPF maps
     are charged for (memlock of its bpf-map descriptors), and its CPU time per collect interval.
 
-Two workloads, each on every CPU: `fp`, C built with frame pointers (tests/fixtures/native-ratio),
-and `nofp`, C built -O2 -fomit-frame-pointer (tests/fixtures/no-fp), which ember-agent walks with
-its .eh_frame tables in the kernel. ember-agent runs in its DaemonSet mode (`run`), exporting
+Three workloads: `fp`, C built with frame pointers (tests/fixtures/native-ratio), and `nofp`, C
+built -O2 -fomit-frame-pointer (tests/fixtures/no-fp), which ember-agent walks with its .eh_frame
+tables in the kernel, each on every CPU; `python`, 20 CPython 3.11 processes
+(tests/fixtures/python-hot/ratio.py), whose Python frames ember-agent also walks in the kernel. ember-agent runs in its DaemonSet mode (`run`), exporting
 OTLP/HTTP to a throw-away receiver in this script; bpftrace runs
 `profile:hz:N { @[ustack, kstack, pid] = count(); }` (a frame-pointer walk, aggregated in the kernel
 like the agent's); `perf record -a --call-graph dwarf -F N` copies 8 KiB of every sampled stack to
@@ -25,7 +26,7 @@ Profilers run one after the other on the same workload, at each frequency. Needs
 gcc, perf; by default publishes the native-AOT agent first.
 
   sudo python3 tests/Ember.Benchmarks/agent_overhead.py [--seconds 30] [--frequencies 19 99]
-                      [--workloads fp nofp] [--profilers ember-agent bpftrace perf]
+                      [--workloads fp nofp python] [--profilers ember-agent bpftrace perf]
                       [--agent PATH] [--collect-interval 10]
 """
 
@@ -201,10 +202,19 @@ def publish_agent():
 WORKLOADS = {
     "fp": (["-O0", "-fno-omit-frame-pointer"], "tests/fixtures/native-ratio/ratio.c"),
     "nofp": (["-O2", "-fomit-frame-pointer", "-fno-optimize-sibling-calls"], "tests/fixtures/no-fp/no_fp.c"),
+    "python": (None, "tests/fixtures/python-hot/ratio.py"),
 }
 
 
+PYTHON_PROCESSES = 20
+
+
 def start_workload(directory, kind):
+    if kind == "python":
+        # 20 CPython 3.11 processes (Debian's, no -X perf) sharing the CPUs: ember-agent walks their
+        # Python frames in the kernel as well as their native ones; bpftrace and perf see the interpreter.
+        script = str(REPO / "tests/fixtures/python-hot/ratio.py")
+        return [subprocess.Popen(["/usr/bin/python3.11", "-S", "-I", script], stdout=subprocess.DEVNULL) for _ in range(PYTHON_PROCESSES)]
     flags, source = WORKLOADS[kind]
     binary = directory / kind
     subprocess.check_call([require("gcc", "gcc"), *flags, "-o", str(binary), str(REPO / source)])

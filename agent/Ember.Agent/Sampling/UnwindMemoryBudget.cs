@@ -39,11 +39,14 @@ public readonly record struct UnwindMemoryBudget(long Bytes)
     /// <summary>The most processes the mapping map is given room for: more than a busy node runs, so a larger budget goes to rows.</summary>
     public const int MaxProcesses = 8192;
 
-    /// <summary>Processes the mapping map holds.</summary>
-    public int ProcessEntries => (int)Math.Min(MaxProcesses, Bytes / 2 / (Unsafe.SizeOf<ProcessUnwind>() + HashElementOverhead));
+    /// <summary>Processes the mapping map (and the CPython map, one entry each) holds.</summary>
+    public int ProcessEntries => (int)Math.Min(MaxProcesses, Bytes / 2 / PerProcessBytes);
 
     /// <summary>Rows the row array holds: the rest of the budget.</summary>
-    public int RowEntries => (int)((Bytes - ((long)ProcessEntries * (Unsafe.SizeOf<ProcessUnwind>() + HashElementOverhead))) / UnwindRowBytes);
+    public int RowEntries => (int)((Bytes - ((long)ProcessEntries * PerProcessBytes)) / UnwindRowBytes);
+
+    /// <summary>A process's entries: its mappings and its CPython description, each a hash element.</summary>
+    private static int PerProcessBytes => Unsafe.SizeOf<ProcessUnwind>() + Unsafe.SizeOf<PythonProcess>() + (2 * HashElementOverhead);
 
     private const int UnwindRowBytes = 8;
 }
