@@ -58,7 +58,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
             }
 
             var symbols = SymbolsOf(pid, mapping);
-            if (symbols is null || !symbols.TryBias(mappings, mapping.Path, out var bias))
+            if (symbols is null || !symbols.TryLocate(mappings, mapping.Path, out var runtime, out var codeType))
             {
                 continue; // names python3.X but defines no interpreter: an executable linked to libpython
             }
@@ -79,7 +79,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
                     earlier.Dispose();
                 }
 
-                var process = new CPythonProcess(name, layout, symbols.Runtime + bias, symbols.CodeType + bias);
+                var process = new CPythonProcess(name, layout, runtime, codeType);
                 _processes[pid] = new Entry(pid, process);
                 Described++;
                 LogDescribed(logger, pid, name, process.Runtime);
@@ -269,7 +269,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
         return memory.TryRead(at + (ulong)layout.BytesData, bytes) ? bytes : null;
     }
 
-    /// <summary>What one interpreter binary defines: ELF addresses of _PyRuntime and PyCode_Type, and its segments.</summary>
+    /// <summary>What one interpreter binary defines: ELF addresses of _PyRuntime and PyCode_Type, and its loadable segments.</summary>
     private sealed class InterpreterSymbols(ulong runtime, ulong codeType, ElfProgramHeader[] segments)
     {
         public ulong Runtime { get; } = runtime;
@@ -316,24 +316,17 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
             }
         }
 
-        /// <summary>The load bias of the file at <paramref name="path"/> in <paramref name="mappings"/>: ELF address + bias = process address.</summary>
-        public bool TryBias(IReadOnlyList<ProcessMapping> mappings, string path, out ulong bias)
+        /// <summary>Where the file at <paramref name="path"/> in <paramref name="mappings"/> has both symbols (initialised data, so file-backed).</summary>
+        public bool TryLocate(IReadOnlyList<ProcessMapping> mappings, string path, out ulong runtime, out ulong codeType)
         {
+            runtime = codeType = 0;
             foreach (var mapping in mappings.Where(m => m.Path == path))
             {
-                foreach (var segment in segments)
-                {
-                    // The kernel maps whole pages: a segment at file offset 0x1234 is mapped from offset 0x1000.
-                    if (segment.ContainsFileOffset(mapping.FileOffset) || (segment.Offset & ~0xfffUL) == mapping.FileOffset)
-                    {
-                        bias = mapping.Start - mapping.FileOffset + segment.Offset - segment.VirtualAddress;
-                        return true;
-                    }
-                }
+                runtime = runtime != 0 ? runtime : AddressTranslator.ToRuntimeAddress(mapping, segments, Runtime) ?? 0;
+                codeType = codeType != 0 ? codeType : AddressTranslator.ToRuntimeAddress(mapping, segments, CodeType) ?? 0;
             }
 
-            bias = 0;
-            return false;
+            return runtime != 0 && codeType != 0;
         }
     }
 

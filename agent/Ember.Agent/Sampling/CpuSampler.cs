@@ -426,12 +426,7 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
             sum.CountMapFull += cpu.CountMapFull;
             sum.ProcessEventsLost += cpu.ProcessEventsLost;
             Sum(ref sum.Unwind, cpu.Unwind);
-            sum.Python.Stacks += cpu.Python.Stacks;
-            sum.Python.Frames += cpu.Python.Frames;
-            sum.Python.NoThread += cpu.Python.NoThread;
-            sum.Python.NoFrame += cpu.Python.NoFrame;
-            sum.Python.ReadFault += cpu.Python.ReadFault;
-            sum.Python.Truncated += cpu.Python.Truncated;
+            Sum(ref sum.Python, cpu.Python);
             Add(ref sum.UserStack, cpu.UserStack);
             Add(ref sum.KernelStack, cpu.KernelStack);
         }
@@ -444,10 +439,12 @@ public sealed partial class CpuSampler : ISampleSource, IProcessEventSource, IDi
                 (long)sum.Python.Stacks, (long)sum.Python.Frames, (long)sum.Python.NoThread, (long)sum.Python.NoFrame,
                 (long)sum.Python.ReadFault, (long)sum.Python.Truncated));
 
-        static void Sum(ref UnwindStats total, UnwindStats cpu)
+        // For the stats structs made only of __u64 counters.
+        static void Sum<TStats>(ref TStats total, TStats cpu)
+            where TStats : unmanaged
         {
-            var totals = MemoryMarshal.Cast<UnwindStats, ulong>(new Span<UnwindStats>(ref total));
-            var values = MemoryMarshal.Cast<UnwindStats, ulong>(new ReadOnlySpan<UnwindStats>(in cpu));
+            var totals = MemoryMarshal.Cast<TStats, ulong>(new Span<TStats>(ref total));
+            var values = MemoryMarshal.Cast<TStats, ulong>(new ReadOnlySpan<TStats>(in cpu));
             for (var i = 0; i < totals.Length; i++)
             {
                 totals[i] += values[i];
