@@ -51,6 +51,18 @@ typedef _Bool bool;
 
 #include "profiler.h"
 
+/*
+ * The kernel fields read, relocated against the running kernel's BTF by libbpf (CO-RE): only the
+ * fields named here, wherever this kernel keeps them.
+ */
+struct thread_struct {
+	unsigned long fsbase;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	struct thread_struct thread;
+} __attribute__((preserve_access_index));
+
 /* GPL-compatible: bpf_get_stackid is a GPL-only helper. */
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -636,10 +648,16 @@ static __always_inline bool read_word(__u64 *into, __u64 address)
 /* The PyThreadState of the sampled thread (matched by its native id), or 0. */
 static __always_inline __u64 python_thread(struct python_process *py, struct python_stats *ps)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 want = (__u32)bpf_get_current_pid_tgid();
 	__u64 interp, thread, id;
 
 	if (!read_word(&interp, py->interpreters_head) || !read_word(&thread, interp + py->interp_threads_head)) {
+		ps->read_fault++;
+		return 0;
+	}
+	/* glibc's pthread_self() is the thread's TCB, which the fs base points at. */
+	if ((py->flags & EMBER_PYTHON_PTHREAD_ID) &&
+	    bpf_probe_read_kernel(&want, sizeof(want), &bpf_get_current_task_btf()->thread.fsbase) != 0) {
 		ps->read_fault++;
 		return 0;
 	}
@@ -648,7 +666,7 @@ static __always_inline __u64 python_thread(struct python_process *py, struct pyt
 			ps->read_fault++;
 			return 0;
 		}
-		if (id == tid)
+		if (id == want)
 			return thread;
 		if (!read_word(&thread, thread + py->thread_next)) {
 			ps->read_fault++;
@@ -686,18 +704,41 @@ static __always_inline bool push_frame(struct unwind_state *state, __u64 word)
 	return true;
 }
 
+/* The code unit index a frame is at: 3.10 keeps it, later versions point at the unit. */
+static __always_inline __u64 python_index(struct python_process *py, __u64 code, __u64 instr)
+{
+	if (py->flags & EMBER_PYTHON_LASTI) {
+		__s32 lasti = (__s32)instr;
+		return lasti > 0 ? (lasti > 0xffff ? 0xffff : lasti) : 0;
+	}
+	/* prev_instr is one code unit (2 bytes) before the first instruction until the frame starts. */
+	__u64 first = code + py->code_units;
+	__u64 index = instr >= first ? (instr - first) / 2 : 0;
+	return index > 0xffff ? 0xffff : index;
+}
+
+/* Marks the frame pushed last as entered from C, when it is a Python frame (not the mark). */
+static __always_inline void mark_entry(struct unwind_state *state)
+{
+	__u32 last = state->depth - 1;
+
+	if (last < EMBER_MAX_STACK_DEPTH && state->frames[last] != EMBER_PYTHON_MARK)
+		state->frames[last] |= EMBER_PYTHON_ENTRY;
+}
+
 /* Appends the sampled thread's Python frames, innermost first, after EMBER_PYTHON_MARK. */
 static __always_inline void walk_python(struct unwind_state *state, struct python_process *py, struct sampler_stats *st)
 {
 	struct python_stats *ps = &st->python;
-	__u64 thread, cframe, frame, code, instr;
+	__u64 thread, frame, code, instr = 0;
 	__u8 entry;
 
 	ps->stacks++;
 	thread = python_thread(py, ps);
 	if (!thread)
 		return;
-	if (!read_word(&cframe, thread + py->thread_cframe) || !read_word(&frame, cframe + py->cframe_current)) {
+	if (!read_word(&frame, thread + py->thread_cframe) ||
+	    (!(py->flags & EMBER_PYTHON_DIRECT_FRAME) && !read_word(&frame, frame + py->cframe_current))) {
 		ps->read_fault++;
 		return;
 	}
@@ -711,19 +752,26 @@ static __always_inline void walk_python(struct unwind_state *state, struct pytho
 		return;
 	}
 	for (int i = 0; i < EMBER_MAX_PYTHON_FRAMES && frame; i++) {
-		if (!read_word(&code, frame + py->frame_code) || !read_word(&instr, frame + py->frame_instr) ||
+		/* f_lasti is an int: only its low half is read, so the rest of the word stays 0. */
+		if (!read_word(&code, frame + py->frame_code) ||
+		    bpf_probe_read_user(&instr, (py->flags & EMBER_PYTHON_LASTI) ? 4 : 8, (void *)(frame + py->frame_instr)) != 0 ||
 		    bpf_probe_read_user(&entry, sizeof(entry), (void *)(frame + py->frame_entry)) != 0 ||
 		    !read_word(&frame, frame + py->frame_previous)) {
 			ps->read_fault++;
 			break;
 		}
-		/* prev_instr is one code unit (2 bytes) before the first instruction until the frame starts. */
-		__u64 first = code + py->code_units;
-		__u64 index = instr >= first ? (instr - first) / 2 : 0;
-		if (index > 0xffff)
-			index = 0xffff;
+		if (py->flags & EMBER_PYTHON_OWNER) {
+			/* A shim frame runs no Python code: the frame before it was entered from C. */
+			if (entry == EMBER_PYTHON_OWNED_BY_CSTACK) {
+				mark_entry(state);
+				continue;
+			}
+			entry = 0;
+		}
+		if (py->flags & EMBER_PYTHON_ALL_ENTRY)
+			entry = 1;
 		if (!push_frame(state, (code & EMBER_PYTHON_CODE_MASK) | (entry ? EMBER_PYTHON_ENTRY : 0) |
-					       (index << EMBER_PYTHON_INDEX_SHIFT))) {
+					       (python_index(py, code, instr) << EMBER_PYTHON_INDEX_SHIFT))) {
 			ps->truncated++;
 			break;
 		}

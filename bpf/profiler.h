@@ -27,7 +27,8 @@
  *
  * Python: for a CPython process the agent describes (python_process in python_processes: where the
  * interpreter's thread list is, and its version's struct offsets), the walk then finds the sampled
- * thread's PyThreadState by its native thread id and follows its _PyInterpreterFrame chain. Those
+ * thread's PyThreadState by its thread id and follows its frame chain (_PyInterpreterFrame from 3.11,
+ * PyFrameObject in 3.10; python_process.flags say how the version differs). Those
  * frames follow the native ones in the same stack, after one EMBER_PYTHON_MARK word, each one word:
  * the code object's address | EMBER_PYTHON_ENTRY when the frame was entered from C (its native
  * _PyEval_EvalFrameDefault frame ends there) | the instruction's index << EMBER_PYTHON_INDEX_SHIFT.
@@ -92,6 +93,14 @@
 /* Python frames the walk takes, and threads it searches for the sampled one. */
 #define EMBER_MAX_PYTHON_FRAMES 48
 #define EMBER_MAX_PYTHON_THREADS 64
+/* python_process.flags: how a CPython version differs from 3.11's layout. */
+#define EMBER_PYTHON_PTHREAD_ID 0x1  /* thread_native_id is PyThreadState.thread_id: pthread_self(), the thread's fs base (3.10) */
+#define EMBER_PYTHON_DIRECT_FRAME 0x2 /* thread_cframe is the current frame itself, no _PyCFrame (3.10 tstate->frame, 3.13 current_frame) */
+#define EMBER_PYTHON_LASTI 0x4       /* frame_instr is an int instruction index (3.10 f_lasti), not a code unit pointer */
+#define EMBER_PYTHON_OWNER 0x8       /* frame_entry is the owner byte: a frame owned by the C stack is a shim marking an entry (3.12+) */
+#define EMBER_PYTHON_ALL_ENTRY 0x10  /* every frame has its own _PyEval_EvalFrameDefault (3.10) */
+/* _PyInterpreterFrame.owner of the shim frame _PyEval_EvalFrameDefault pushes (FRAME_OWNED_BY_CSTACK). */
+#define EMBER_PYTHON_OWNED_BY_CSTACK 3
 
 /* unwind_mapping.first_row when the mapping's table was evicted (row_count is then 0). */
 #define EMBER_TABLE_EVICTED 0xffffffffU
@@ -171,15 +180,16 @@ struct python_process {
 	__u64 interpreters_head;   /* address of _PyRuntime.interpreters.head (the main interpreter) */
 	__u16 interp_threads_head; /* PyInterpreterState.threads.head */
 	__u16 thread_next;         /* PyThreadState.next */
-	__u16 thread_native_id;    /* PyThreadState.native_thread_id */
-	__u16 thread_cframe;       /* PyThreadState.cframe */
+	__u16 thread_native_id;    /* PyThreadState.native_thread_id (thread_id with EMBER_PYTHON_PTHREAD_ID) */
+	__u16 thread_cframe;       /* PyThreadState.cframe (the frame itself with EMBER_PYTHON_DIRECT_FRAME) */
 	__u16 cframe_current;      /* _PyCFrame.current_frame */
-	__u16 frame_code;          /* _PyInterpreterFrame.f_code */
-	__u16 frame_previous;      /* _PyInterpreterFrame.previous */
-	__u16 frame_instr;         /* _PyInterpreterFrame.prev_instr */
-	__u16 frame_entry;         /* _PyInterpreterFrame.is_entry (one byte) */
+	__u16 frame_code;          /* _PyInterpreterFrame.f_code / f_executable, PyFrameObject.f_code */
+	__u16 frame_previous;      /* _PyInterpreterFrame.previous, PyFrameObject.f_back */
+	__u16 frame_instr;         /* _PyInterpreterFrame.prev_instr / instr_ptr, PyFrameObject.f_lasti */
+	__u16 frame_entry;         /* _PyInterpreterFrame.is_entry, or owner (one byte) */
 	__u16 code_units;          /* PyCodeObject.co_code_adaptive: the first instruction */
-	__u32 reserved;
+	__u16 flags;               /* EMBER_PYTHON_* */
+	__u16 reserved;
 };
 
 /* How Python walks went, cumulative. */

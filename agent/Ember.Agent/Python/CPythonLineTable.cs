@@ -1,18 +1,49 @@
 namespace Ember.Agent.Python;
 
 /// <summary>
-/// The line of a code unit from a code object's <c>co_linetable</c> (the location table of CPython
-/// 3.11+, Objects/locations.md): entries of one header byte (bit 7 set, a 4-bit code, the entry's
-/// length in code units minus one) and the code's varints.
+/// The line of a code unit from a code object's <c>co_linetable</c>. 3.11+ keep a location table
+/// (Objects/locations.md): entries of one header byte (bit 7 set, a 4-bit code, the entry's length in
+/// code units minus one) and the code's varints. 3.10 keeps (bytecode byte delta, signed line delta)
+/// pairs, a line delta of -128 meaning the range has no line (Objects/lnotab_notes.txt).
 /// </summary>
 public static class CPythonLineTable
 {
+    private const sbyte NoLine310 = -128;
+
     private const int NoLocation = 15;
     private const int LongForm = 14;
     private const int NoColumns = 13;
     private const int OneLineFirst = 10;
 
-    /// <summary>The line of code unit <paramref name="index"/>, 0 when the table gives none or is malformed.</summary>
+    /// <summary>The line of code unit <paramref name="index"/> in a table of <paramref name="format"/>, 0 when it gives none or is malformed.</summary>
+    public static int LineOf(PythonLineTableFormat format, ReadOnlySpan<byte> table, int firstLine, int index) =>
+        format == PythonLineTableFormat.AddressRanges ? LineOfAddressRanges(table, firstLine, index) : LineOf(table, firstLine, index);
+
+    /// <summary>The line of code unit <paramref name="index"/> in a 3.10 table.</summary>
+    public static int LineOfAddressRanges(ReadOnlySpan<byte> table, int firstLine, int index)
+    {
+        var address = index * 2; // 3.10's table counts bytes of bytecode, two to a code unit
+        var line = firstLine;
+        var end = 0;
+        for (var at = 0; at + 1 < table.Length; at += 2)
+        {
+            end += table[at];
+            var delta = (sbyte)table[at + 1];
+            if (delta != NoLine310)
+            {
+                line += delta;
+            }
+
+            if (address < end)
+            {
+                return delta != NoLine310 && line > 0 ? line : 0;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The line of code unit <paramref name="index"/> in a location table (3.11+).</summary>
     public static int LineOf(ReadOnlySpan<byte> table, int firstLine, int index)
     {
         var line = firstLine;

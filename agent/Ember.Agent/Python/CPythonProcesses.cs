@@ -13,7 +13,7 @@ namespace Ember.Agent.Python;
 /// hosts CPython when it maps a file named python3.X or libpython3.X that defines <c>_PyRuntime</c>
 /// (by what it maps, never by its executable's name); that file's symbols give where the kernel walk
 /// starts. A frame the walk recorded (a code object's address and an instruction index) is named
-/// by reading the code object from the process's memory: <c>co_qualname</c>, <c>co_filename</c>,
+/// by reading the code object from the process's memory: <c>co_qualname</c> (3.10: <c>co_name</c>), <c>co_filename</c>,
 /// and the line from <c>co_linetable</c>. Thread-safe: the unwind loader describes processes on its
 /// thread, the session's loop resolves frames on its own.
 /// </summary>
@@ -70,7 +70,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
                 if (layout is null)
                 {
                     Unsupported++;
-                    LogUnsupported(logger, pid, name);
+                    LogUnsupported(logger, pid, name, CPythonLayout.Supported);
                     return null;
                 }
 
@@ -125,7 +125,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
             }
 
             var index = (int)(word >> ProfilerAbi.PythonIndexShift);
-            return new CPythonFrame(code.QualifiedName, code.FileName, CPythonLineTable.LineOf(code.LineTable, code.FirstLine, index));
+            return new CPythonFrame(code.QualifiedName, code.FileName, CPythonLineTable.LineOf(entry.Process.Layout.LineTable, code.LineTable, code.FirstLine, index));
         }
     }
 
@@ -169,8 +169,8 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
     [GeneratedRegex(@"^(?:lib)?python(\d)\.(\d{1,2})(?:$|[^0-9])", RegexOptions.CultureInvariant)]
     private static partial Regex InterpreterFile();
 
-    [LoggerMessage(EventId = 54, Level = LogLevel.Information, Message = "process {Pid} runs CPython {Version}, whose Python frames Ember cannot walk (3.11 only): its stacks show the interpreter's native frames")]
-    private static partial void LogUnsupported(ILogger logger, int pid, string version);
+    [LoggerMessage(EventId = 54, Level = LogLevel.Information, Message = "process {Pid} runs CPython {Version}, whose Python frames Ember cannot walk ({Supported} only): its stacks show the interpreter's native frames")]
+    private static partial void LogUnsupported(ILogger logger, int pid, string version, string supported);
 
     [LoggerMessage(EventId = 55, Level = LogLevel.Debug, Message = "process {Pid} runs CPython {Version}, _PyRuntime at {Runtime:x}")]
     private static partial void LogDescribed(ILogger logger, int pid, string version, ulong runtime);
@@ -216,7 +216,7 @@ public sealed partial class CPythonProcesses(ILogger logger, string procRoot = "
         }
 
         Span<byte> firstLine = stackalloc byte[4];
-        var qualifiedName = ReadString(memory, layout, memory.ReadWord(address + (ulong)layout.CodeQualName));
+        var qualifiedName = ReadString(memory, layout, memory.ReadWord(address + (ulong)layout.CodeName));
         var fileName = ReadString(memory, layout, memory.ReadWord(address + (ulong)layout.CodeFileName));
         if (qualifiedName is null || fileName is null || !memory.TryRead(address + (ulong)layout.CodeFirstLine, firstLine))
         {

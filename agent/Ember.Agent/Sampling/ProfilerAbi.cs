@@ -33,6 +33,11 @@ internal static class ProfilerAbi
     public const ulong PythonCodeMask = 0x0000fffffffffff8;
     public const int MaxPythonFrames = 48;
     public const int MaxPythonThreads = 64;
+    public const ushort PythonPthreadId = 0x1;
+    public const ushort PythonDirectFrame = 0x2;
+    public const ushort PythonLasti = 0x4;
+    public const ushort PythonOwner = 0x8;
+    public const ushort PythonAllEntry = 0x10;
     public const uint TableEvicted = 0xffffffff;
     public const byte CfaNone = 0;
     public const byte CfaSp = 1;
@@ -113,7 +118,8 @@ internal struct PythonProcess
     public ushort FrameInstr;
     public ushort FrameEntry;
     public ushort CodeUnits;
-    public uint Reserved;
+    public ushort Flags;
+    public ushort Reserved;
 }
 
 /// <summary><c>struct python_stats</c>.</summary>

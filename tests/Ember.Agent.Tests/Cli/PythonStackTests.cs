@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ember.Agent.Tests.Export;
+using Ember.Agent.Tests.Python;
 using Ember.Agent.Tests.Workloads;
 using Ember.TestSupport;
 using Xunit.Abstractions;
@@ -8,22 +9,25 @@ using Xunit.Abstractions;
 namespace Ember.Agent.Tests.Cli;
 
 /// <summary>
-/// <c>ember-agent record</c> on real CPython 3.11 processes started without any flag: Python functions
+/// <c>ember-agent record</c> on real CPython processes (3.10 to 3.13) started without any flag: Python functions
 /// named from the interpreter's own frames (profile.frame.type cpython), in the ratio the workload
 /// has by construction, under their callers, above the C code they call, and for a process that
 /// starts after the agent and exits before the next drain.
 /// </summary>
 public sealed class PythonStackTests(ITestOutputHelper log) : IDisposable
 {
-    private const string DebianPython = "/usr/bin/python3.11";
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
     private readonly string _directory = Directory.CreateTempSubdirectory("ember-python-").FullName;
     private readonly List<Process> _workloads = [];
 
-    [Fact]
-    public void Two_python_functions_get_their_3_to_1_split_under_their_caller()
+    [Theory]
+    [InlineData("3.10")]
+    [InlineData("3.11")]
+    [InlineData("3.12")]
+    [InlineData("3.13")]
+    public void Two_python_functions_get_their_3_to_1_split_under_their_caller(string version)
     {
-        var workload = StartPython("ratio.py");
+        var workload = StartPython("ratio.py", version);
         var stacks = Record(workload, TimeSpan.FromSeconds(4));
 
         var three = Samples(stacks, s => s.Frames.Any(f => f.Name == "hot_three" && f.FrameType == "cpython"));
@@ -31,20 +35,21 @@ public sealed class PythonStackTests(ITestOutputHelper log) : IDisposable
         Assert.True(three + one >= SampleShare.SamplesFor(0.75, 0.06), $"only {three + one} samples in the two functions of {Samples(stacks, _ => true)}");
         var (low, high) = SampleShare.Bounds(0.75, three + one);
         var share = (double)three / (three + one);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hot_three share {share:F4} of {three + one} samples, bounds {low:F4}..{high:F4}"));
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"CPython {version}: hot_three share {share:F4} of {three + one} samples, bounds {low:F4}..{high:F4}"));
         Assert.InRange(share, low, high);
 
-        // Leaf first: the hot function, then its caller, then the module, all above the interpreter loop.
+        // Leaf first: the hot function, then its caller, then the module, all above the outermost interpreter loop.
         var hot = stacks.Where(s => s.Frames.Any(f => f.Name is "hot_three" or "hot_one")).ToList();
-        var chained = Samples(hot, s => Python(s) is [_, "Runner.caller", "<module>"]
-            && Array.FindIndex(s.Frames, f => f.Name == "<module>") < Array.FindIndex(s.Frames, f => f.Name == "_PyEval_EvalFrameDefault"));
-        Assert.True(chained >= 0.95 * Samples(hot, _ => true), $"only {chained} of {Samples(hot, _ => true)} hot samples carry hot_* <- Runner.caller <- <module> above the interpreter loop");
+        var caller = version == "3.10" ? "caller" : "Runner.caller"; // 3.10 has no qualified names
+        var chained = Samples(hot, s => Python(s) is [_, var c, "<module>"] && c == caller
+            && Array.FindIndex(s.Frames, f => f.Name == "<module>") < Array.FindLastIndex(s.Frames, f => f.Name == "_PyEval_EvalFrameDefault"));
+        Assert.True(chained >= 0.95 * Samples(hot, _ => true), $"only {chained} of {Samples(hot, _ => true)} hot samples carry hot_* <- {caller} <- <module> above the interpreter loop");
     }
 
     [Fact]
     public void A_c_extension_called_from_python_sits_under_its_python_caller()
     {
-        var workload = StartPython("hashing.py");
+        var workload = StartPython("hashing.py", "3.11");
         var stacks = Record(workload, TimeSpan.FromSeconds(2));
 
         // hashlib's C code (libcrypto's SHA256_Update, under Debian's stripped _hashlib module) below digest_loop.
@@ -67,7 +72,7 @@ public sealed class PythonStackTests(ITestOutputHelper log) : IDisposable
         using (var agent = RunningAgent.Start("record", "--duration", "10m", "--frequency", "99", "--output", output))
         {
             agent.WaitForLine("cpu sampler started", Generous);
-            var brief = StartPython("brief.py");
+            var brief = StartPython("brief.py", "3.11");
             pid = brief.Id;
             Assert.True(brief.WaitForExit(Generous), "brief.py did not exit");
             Assert.True(agent.Terminate(Generous) == 0, agent.Output);
@@ -106,14 +111,13 @@ public sealed class PythonStackTests(ITestOutputHelper log) : IDisposable
         stack.Frames.Where(f => f.FrameType == "cpython").Select(f => f.Name).ToArray();
 
     /// <summary>
-    /// Debian's python3.11 (not a pyenv build earlier on the PATH; no -X perf, nothing set) running a
+    /// CPython <paramref name="version"/> (<see cref="Interpreters"/>; no -X perf, nothing set) running a
     /// fixture, without site (-S -I: its start-up imports are not what is measured); the long-running
     /// ones say "ready" first.
     /// </summary>
-    private Process StartPython(string fixture)
+    private Process StartPython(string fixture, string version)
     {
-        Assert.True(File.Exists(DebianPython), $"{DebianPython} is missing; it comes from the Debian package 'python3.11' (bash .ci/run installs it)");
-        var start = new ProcessStartInfo(DebianPython) { RedirectStandardOutput = true, ArgumentList = { "-S", "-I" } };
+        var start = new ProcessStartInfo(Interpreters.Of(version)) { RedirectStandardOutput = true, ArgumentList = { "-S", "-I" } };
         start.ArgumentList.Add(Path.Combine(GoPeer.FixtureDirectory("python-hot"), fixture));
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start python3");
         _workloads.Add(process);

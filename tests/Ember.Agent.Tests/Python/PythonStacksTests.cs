@@ -50,6 +50,21 @@ public sealed class CPythonLineTableTests
             var table = new byte[random.Next(0, 64)];
             random.NextBytes(table);
             Assert.True(CPythonLineTable.LineOf(table, random.Next(), random.Next(0, 200)) >= 0);
+            Assert.True(CPythonLineTable.LineOfAddressRanges(table, random.Next(), random.Next(0, 200)) >= 0);
         }
+    }
+
+    [Fact]
+    public void A_310_table_gives_each_range_its_line_and_none_to_a_range_without_one()
+    {
+        // Bytes 0-5 on line 10 (+0), 6-9 on 12 (+2), 10-11 with no line (-128), 12-15 on 11 (-1).
+        byte[] table = [6, 0, 4, 2, 2, 0x80, 4, 0xff];
+
+        Assert.Equal(10, CPythonLineTable.LineOfAddressRanges(table, 10, 2)); // code unit 2: byte 4
+        Assert.Equal(12, CPythonLineTable.LineOfAddressRanges(table, 10, 3));
+        Assert.Equal(0, CPythonLineTable.LineOfAddressRanges(table, 10, 5));
+        Assert.Equal(11, CPythonLineTable.LineOfAddressRanges(table, 10, 7));
+        Assert.Equal(0, CPythonLineTable.LineOfAddressRanges(table, 10, 8)); // past the table
+        Assert.Equal(0, CPythonLineTable.LineOfAddressRanges([6], 10, 0)); // half a pair
     }
 }
