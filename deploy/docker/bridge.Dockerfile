@@ -6,6 +6,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY otlp-bridge/Ember.Profiles/ otlp-bridge/Ember.Profiles/
 COPY otlp-bridge/Ember.Otlp/ otlp-bridge/Ember.Otlp/
+COPY agent/Ember.Symbols/ agent/Ember.Symbols/
 COPY otlp-bridge/Ember.Bridge/ otlp-bridge/Ember.Bridge/
 RUN dotnet publish otlp-bridge/Ember.Bridge/Ember.Bridge.csproj -c Release -o /out
 

@@ -27,15 +27,17 @@ internal static class RecordCommand
         var idle = new Option<bool>("--sample-idle") { Description = "Also count the idle task (pid 0)." };
         var unwindMemory = UnwindMemoryOption.Create();
         var perfMaps = PerfMapsOption.Create();
+        var symbolize = SymbolizeOption.Create();
         var command = new Command("record", "Sample every process's on-CPU stacks for a while and write one local profile file.")
         {
-            duration, frequency, pids, outputPath, format, idle, unwindMemory, perfMaps,
+            duration, frequency, pids, outputPath, format, idle, unwindMemory, perfMaps, symbolize,
         };
         command.SetAction((result, cancellation) => Task.FromResult(Execute(
             new RecordRequest(result.GetValue(duration)!, result.GetValue(frequency), result.GetValue(pids) ?? [], result.GetValue(outputPath)!, result.GetValue(format), result.GetValue(idle))
             {
                 UnwindMemory = result.GetValue(unwindMemory)!,
                 EnablePerfMaps = result.GetValue(perfMaps),
+                NameOnNode = result.GetValue(symbolize) != SymbolizeOption.None,
             },
             output,
             error,
@@ -51,6 +53,9 @@ internal static class RecordCommand
 
         /// <summary>The --enable-perf-maps switch.</summary>
         public bool EnablePerfMaps { get; init; }
+
+        /// <summary>--symbolize local (true) or none.</summary>
+        public bool NameOnNode { get; init; } = true;
     }
 
     internal static int Execute(RecordRequest request, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellation)
@@ -97,7 +102,8 @@ internal static class RecordCommand
             new CpuSamplerOptions { FrequencyHz = request.FrequencyHz, Pids = request.Pids.ToArray(), SampleIdle = request.SampleIdle, UnwindMemory = unwindMemory },
             new ProfilingSessionOptions { Duration = duration },
             Environment.MachineName,
-            request.EnablePerfMaps);
+            request.EnablePerfMaps,
+            request.NameOnNode);
         var file = new ProfileFileOutput(request.Output, format, output, logger);
         return AgentHost.Profile("record", settings, labels: null, file, new SamplingStatistics(), logger, error, stop.Token);
     }

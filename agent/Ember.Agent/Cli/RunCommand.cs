@@ -43,9 +43,10 @@ internal static class RunCommand
         var kubeconfig = new Option<string?>("--kubeconfig") { Description = "With --kubernetes outside a pod: the kubeconfig to use (default: in-cluster, else $KUBECONFIG or ~/.kube/config)." };
         var unwindMemory = UnwindMemoryOption.Create();
         var perfMaps = PerfMapsOption.Create();
+        var symbolize = SymbolizeOption.Create();
         var config = new Option<string?>("--config")
         {
-            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, enablePerfMaps). " +
+            Description = "JSON file with any of these settings (otlpEndpoint, otlpProtocol, frequency, collectInterval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, enablePerfMaps, symbolize). " +
                 $"Layers, each winning over the one before: defaults, this file, {RunOptionsLoader.EnvironmentPrefix}* variables (e.g. {RunOptionsLoader.EnvironmentPrefix}FREQUENCY=99, " +
                 $"{RunOptionsLoader.EnvironmentPrefix}PIDS__0=42), flags.",
         };
@@ -54,7 +55,7 @@ internal static class RunCommand
             "Profile every process continuously and export OTLP profiles (the DaemonSet mode). " +
             $"Settings: defaults < --config file < {RunOptionsLoader.EnvironmentPrefix}* variables < flags; OTEL_EXPORTER_OTLP_* fill in what none of them sets.")
         {
-            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, perfMaps, config,
+            endpoint, protocol, frequency, interval, node, pids, kubernetes, namespaces, kubeconfig, unwindMemory, perfMaps, symbolize, config,
         };
 
         // Each flag's configuration key; list flags set one key per value (pids:0, pids:1...).
@@ -65,6 +66,7 @@ internal static class RunCommand
             (node, nameof(RunOptions.Node), false), (pids, nameof(RunOptions.Pids), true), (kubernetes, nameof(RunOptions.Kubernetes), false),
             (namespaces, nameof(RunOptions.Namespaces), true), (kubeconfig, nameof(RunOptions.Kubeconfig), false),
             (unwindMemory, nameof(RunOptions.UnwindMemory), false), (perfMaps, nameof(RunOptions.EnablePerfMaps), false),
+            (symbolize, nameof(RunOptions.Symbolize), false),
         ];
 
         // A synchronous action on purpose: System.CommandLine gives async actions only 2 s after
@@ -135,6 +137,12 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        if (!SymbolizeOption.TryParse(options.Symbolize, out var nameOnNode))
+        {
+            error.WriteLine($"ember-agent run: symbolize '{options.Symbolize}' is not local or none");
+            return ExitCodes.Usage;
+        }
+
         if (options.Namespaces.Count > 0 && !options.Kubernetes)
         {
             error.WriteLine("ember-agent run: --namespace needs --kubernetes (namespaces come from the node's pods)");
@@ -185,7 +193,8 @@ internal static class RunCommand
             new CpuSamplerOptions { FrequencyHz = options.Frequency, Pids = options.Pids.ToArray(), UnwindMemory = unwindMemory },
             new ProfilingSessionOptions { Window = interval },
             options.Node ?? Environment.MachineName,
-            options.EnablePerfMaps);
+            options.EnablePerfMaps,
+            nameOnNode);
         int exitCode;
         try
         {

@@ -53,6 +53,9 @@ public sealed class RunOptions
     /// <summary>Whether to ask running .NET processes (8+) to write their perf maps, so their JIT frames are named without a restart.</summary>
     public bool EnablePerfMaps { get; set; }
 
+    /// <summary>Where frames are named: <c>local</c> (on the node) or <c>none</c> (addresses and build IDs for the bridge).</summary>
+    public string Symbolize { get; set; } = Cli.SymbolizeOption.Local;
+
     /// <summary>With <see cref="Kubernetes"/> outside a pod: the kubeconfig to use.</summary>
     public string? Kubeconfig { get; set; }
 }

@@ -41,7 +41,7 @@ internal static partial class AgentHost
             LogSamplerLoaded(logger, sampler.KernelMemoryBytes >> 10, settings.Sampler.UnwindMemory.Bytes >> 10);
             // Python stacks are walked with the user stacks: no walk, no interpreter to describe.
             using var python = sampler.UnwindMaps is null ? null : new CPythonProcesses(logger);
-            using var resolver = new SymbolFrameResolver(logger: logger, enablePerfMaps: settings.EnablePerfMaps, python: python);
+            using var resolver = new SymbolFrameResolver(logger: logger, enablePerfMaps: settings.EnablePerfMaps, python: python, nameFiles: settings.NameOnNode);
             var session = new ProfilingSession(
                 sampler,
                 sampler,

@@ -17,7 +17,8 @@ namespace Ember.Agent.Symbolization;
 /// <param name="logger">Where a process whose JIT frames stay unnamed is told about, once.</param>
 /// <param name="enablePerfMaps">Whether to ask running .NET processes to write their perf maps (<c>--enable-perf-maps</c>).</param>
 /// <param name="python">The CPython interpreters the kernel walks, whose frames it names; null when it walks none.</param>
-public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogger? logger = null, bool enablePerfMaps = false, CPythonProcesses? python = null)
+/// <param name="nameFiles">Whether frames of file-backed code are named here; false for <c>--symbolize none</c>.</param>
+public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogger? logger = null, bool enablePerfMaps = false, CPythonProcesses? python = null, bool nameFiles = true)
     : IFrameResolver, IDisposable
 {
     /// <summary><c>profile.frame.type</c> of Python frames (the OpenTelemetry profiling convention).</summary>
@@ -32,7 +33,7 @@ public sealed partial class SymbolFrameResolver(string procRoot = "/proc", ILogg
     /// <summary>Processes already told how to get their JIT frames named: once per process.</summary>
     private readonly HashSet<int> _hinted = [];
 
-    private readonly Symbolizer _symbolizer = new(new SymbolizerOptions { ProcRoot = procRoot });
+    private readonly Symbolizer _symbolizer = new(new SymbolizerOptions { ProcRoot = procRoot, NameFileFrames = nameFiles });
     private readonly RuntimeRegistry _runtimes = new(RuntimeRegistry.Known, procRoot);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _seenPids = new();
 

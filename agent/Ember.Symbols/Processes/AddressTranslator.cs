@@ -23,8 +23,23 @@ public static class AddressTranslator
             return null;
         }
 
-        var fileOffset = runtimeAddress - mapping.Start + mapping.FileOffset;
-        var segment = FindSegmentForFileOffset(programHeaders, fileOffset, mapping.IsExecutable);
+        return ToElfAddress(mapping.Start, mapping.FileOffset, mapping.IsExecutable, programHeaders, runtimeAddress);
+    }
+
+    /// <summary>
+    /// The ELF virtual address of <paramref name="runtimeAddress"/> in a mapping known only by its start
+    /// and file offset (a profile's mapping: code, so executable), or null when no segment maps it.
+    /// </summary>
+    public static ulong? ToElfAddress(ulong mappingStart, ulong mappingFileOffset, bool executable, IReadOnlyList<ElfProgramHeader> programHeaders, ulong runtimeAddress)
+    {
+        ArgumentNullException.ThrowIfNull(programHeaders);
+        if (runtimeAddress < mappingStart)
+        {
+            return null;
+        }
+
+        var fileOffset = runtimeAddress - mappingStart + mappingFileOffset;
+        var segment = FindSegmentForFileOffset(programHeaders, fileOffset, executable);
         return segment is null ? null : fileOffset - segment.Offset + segment.VirtualAddress;
     }
 

@@ -159,9 +159,9 @@ public sealed class Symbolizer : ISymbolizer, IDisposable
                 var file = lease.Value;
                 var info = new MappingInfo(mapping.Path, mapping.Start, mapping.End, mapping.FileOffset, file.BuildIds);
                 var normalized = file.Normalize(mapping, address);
-                if (normalized is null)
+                if (normalized is null || !_options.NameFileFrames)
                 {
-                    return Unknown(address, null, FrameKind.Native, info);
+                    return Unknown(address, normalized, FrameKind.Native, info);
                 }
 
                 var (kind, frame) = file.Resolve(normalized.Value);

@@ -23,4 +23,11 @@ public sealed record SymbolizerOptions
 
     /// <summary>Whether C++ and Rust names are demangled for display (the mangled name is always kept as the system name).</summary>
     public bool Demangle { get; init; } = true;
+
+    /// <summary>
+    /// Whether frames of file-backed code are named (symbol tables, Go pclntab). False leaves them as
+    /// addresses with their mapping and build IDs, to be named centrally; the mapped files are still
+    /// opened, for their build IDs.
+    /// </summary>
+    public bool NameFileFrames { get; init; } = true;
 }

@@ -32,6 +32,9 @@ internal sealed class ServeFlags
         Text("--auth-token-file", nameof(BridgeOptions.AuthTokenFile), "Require 'Authorization: Bearer TOKEN' with the token in this file on every receiver.", "FILE");
         Text("--tls-cert", nameof(BridgeOptions.TlsCert), "PEM certificate for TLS on both listeners (with --tls-key).", "FILE");
         Text("--tls-key", nameof(BridgeOptions.TlsKey), "PEM private key of --tls-cert.", "FILE");
+        Text("--debuginfod-urls", nameof(BridgeOptions.DebuginfodUrls), "debuginfod servers the symbolizer asks for debug files of unnamed frames, space-separated (default $DEBUGINFOD_URLS).", "URLS");
+        Text("--debuginfo-dir", nameof(BridgeOptions.DebuginfoDir), "Debug-info store: DIR/BUILDID/debuginfo, asked before debuginfod, and the debuginfod cache (default ./debuginfo).", "DIR");
+        Number("--symbolize-deadline-ms", nameof(BridgeOptions.SymbolizeDeadlineMs), "Longest wait of a batch for its debug files before it goes on unnamed (default 2000).", "MS");
     }
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
@@ -66,10 +69,12 @@ internal sealed class ServeFlags
         _settings.Add((option, key, result => result.GetValue(option)));
     }
 
+    private void Bytes(string name, string key, string description) => Number(name, key, description, "BYTES");
+
     // Typed, so System.CommandLine rejects a non-number before configuration sees it (exit 2 either way).
-    private void Bytes(string name, string key, string description)
+    private void Number(string name, string key, string description, string helpName)
     {
-        var option = new Option<long?>(name) { Description = description, HelpName = "BYTES" };
+        var option = new Option<long?>(name) { Description = description, HelpName = helpName };
         _settings.Add((option, key, result => result.GetValue(option)?.ToString(CultureInfo.InvariantCulture)));
     }
 }

@@ -11,6 +11,9 @@ namespace Ember.Bridge.Configuration;
 /// </summary>
 public static class BridgeConfiguration
 {
+    /// <summary>The debuginfod servers' standard environment variable.</summary>
+    public const string DebuginfodUrlsVariable = "DEBUGINFOD_URLS";
+
     /// <summary>Reads, checks and resolves the settings.</summary>
     /// <exception cref="BridgeConfigurationException">Any unusable setting; the message names its key, variable or flag.</exception>
     public static BridgeSettings Load(ConfigurationSources sources)
@@ -29,6 +32,8 @@ public static class BridgeConfiguration
 
         // Every layer bound on its own above, so the merged values convert too.
         var options = merged.Build().Get<BridgeOptions>() ?? new BridgeOptions();
+        // The standard variable of elfutils and every debuginfod client, below the bridge's own settings.
+        options.DebuginfodUrls ??= sources.Environment.GetValueOrDefault(DebuginfodUrlsVariable);
         return Resolve(options, sources.Sinks, path => layers.LastOrDefault(l => l.Configuration.GetSection(path).Exists())?.Where(path) ?? path);
     }
 
@@ -63,6 +68,9 @@ public static class BridgeConfiguration
             AuthTokenFile = options.AuthTokenFile,
             TlsCert = options.TlsCert,
             TlsKey = options.TlsKey,
+            DebuginfodUrls = options.DebuginfodUrls is { } urls ? ParseUrls(urls, where(BridgeOptions.Key(nameof(options.DebuginfodUrls)))) : defaults.DebuginfodUrls,
+            DebugInfoDirectory = options.DebuginfoDir ?? defaults.DebugInfoDirectory,
+            SymbolizeDeadline = Positive(options.SymbolizeDeadlineMs, nameof(options.SymbolizeDeadlineMs), where, "milliseconds") is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.SymbolizeDeadline,
         };
         if ((settings.TlsCert is null) != (settings.TlsKey is null))
         {
@@ -73,8 +81,25 @@ public static class BridgeConfiguration
         return settings;
     }
 
-    private static long? Positive(long? value, string property, Func<string, string> where) =>
-        value is <= 0 ? throw new BridgeConfigurationException($"{where(BridgeOptions.Key(property))} must be a positive number of bytes") : value;
+    private static long? Positive(long? value, string property, Func<string, string> where, string unit = "bytes") =>
+        value is <= 0 ? throw new BridgeConfigurationException($"{where(BridgeOptions.Key(property))} must be a positive number of {unit}") : value;
+
+    /// <summary>Space-separated http(s) URLs, each made a base URL (ending in '/') so paths resolve under it.</summary>
+    private static List<Uri> ParseUrls(string text, string where)
+    {
+        var urls = new List<Uri>();
+        foreach (var part in text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Uri.TryCreate(part.EndsWith('/') ? part : part + "/", UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            {
+                throw new BridgeConfigurationException($"{where}: '{part}' is not an http(s) URL");
+            }
+
+            urls.Add(url);
+        }
+
+        return urls;
+    }
 
     private static List<SinkSpecification> ConfiguredSinks(IList<ConfiguredSink> sinks, Func<string, string> where)
     {

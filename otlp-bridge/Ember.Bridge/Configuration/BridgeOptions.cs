@@ -13,6 +13,7 @@ public sealed class BridgeOptions
     [
         Key(nameof(GrpcListen)), Key(nameof(HttpListen)), Key(nameof(Spool)), Key(nameof(SpoolMaxBytes)), Key(nameof(MaxRequestBytes)),
         Key(nameof(MaxDecompressedBytes)), Key(nameof(AuthTokenFile)), Key(nameof(TlsCert)), Key(nameof(TlsKey)),
+        Key(nameof(DebuginfodUrls)), Key(nameof(DebuginfoDir)), Key(nameof(SymbolizeDeadlineMs)),
     ];
 
     /// <summary>grpcListen (--grpc-listen), HOST:PORT.</summary>
@@ -41,6 +42,15 @@ public sealed class BridgeOptions
 
     /// <summary>tlsKey (--tls-key).</summary>
     public string? TlsKey { get; set; }
+
+    /// <summary>debuginfodUrls (--debuginfod-urls), space-separated; DEBUGINFOD_URLS when not set.</summary>
+    public string? DebuginfodUrls { get; set; }
+
+    /// <summary>debuginfoDir (--debuginfo-dir), the debug-info store.</summary>
+    public string? DebuginfoDir { get; set; }
+
+    /// <summary>symbolizeDeadlineMs (--symbolize-deadline-ms).</summary>
+    public long? SymbolizeDeadlineMs { get; set; }
 
     /// <summary>sinks, in order; <c>--sink</c> replaces the list (see <see cref="BridgeConfiguration"/>).</summary>
     public IList<ConfiguredSink> Sinks { get; } = [];

@@ -50,6 +50,15 @@ public sealed record BridgeSettings
     /// <summary>Longest delay between two attempts, unless the sink's Retry-After asks for more.</summary>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>debuginfod servers the symbolizer stage asks, in order (<c>DEBUGINFOD_URLS</c>); none by default.</summary>
+    public IReadOnlyList<Uri> DebuginfodUrls { get; init; } = [];
+
+    /// <summary>The debug-info store: <c>DIR/BUILDID/debuginfo</c>, and the debuginfod cache in <c>DIR/.debuginfod-cache</c>.</summary>
+    public string DebugInfoDirectory { get; init; } = "./debuginfo";
+
+    /// <summary>Longest wait of a batch for its debug files before it goes on to its sink.</summary>
+    public TimeSpan SymbolizeDeadline { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The sink used when none is configured.</summary>
     public static SinkSpecification DefaultFileSink { get; } = new("file", "./profiles", "file-0", new Dictionary<string, string>());
 }

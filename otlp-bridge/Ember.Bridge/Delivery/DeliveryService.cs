@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Ember.Bridge.Sinks;
 using Ember.Bridge.Spooling;
+using Ember.Bridge.Symbolization;
 using Ember.Bridge.Telemetry;
 using Ember.Otlp;
 using Ember.Profiles;
@@ -16,17 +17,22 @@ namespace Ember.Bridge.Delivery;
 /// honouring <see cref="SinkDeliveryException.RetryAfter"/>) and try the same record again, so order
 /// is kept and nothing is skipped; permanent failures are counted, logged and set aside in the
 /// spool's <c>rejected.log</c>. Stopping cancels the attempt in flight; its record stays spooled.
+/// Before a record goes to its sink, <see cref="ProfileSymbolizer"/> names the frames it can: at
+/// delivery, not at intake, so waiting for debug files never delays an acknowledgement, and a record
+/// spooled while its debug file was missing is named if the file arrives before it is delivered.
 /// </summary>
 internal sealed partial class DeliveryService : BackgroundService
 {
     private readonly IReadOnlyList<SinkPipeline> _pipelines;
     private readonly BridgeMetrics _metrics;
     private readonly ExportBackoff _backoff;
+    private readonly ProfileSymbolizer _symbolizer;
     private readonly ILogger _logger;
 
-    public DeliveryService(IReadOnlyList<SinkPipeline> pipelines, BridgeMetrics metrics, ExportBackoff backoff, ILogger<DeliveryService> logger)
+    public DeliveryService(IReadOnlyList<SinkPipeline> pipelines, BridgeMetrics metrics, ExportBackoff backoff, ProfileSymbolizer symbolizer, ILogger<DeliveryService> logger)
     {
         _pipelines = pipelines;
+        _symbolizer = symbolizer;
         _metrics = metrics;
         _backoff = backoff;
         _logger = logger;
@@ -79,6 +85,7 @@ internal sealed partial class DeliveryService : BackgroundService
             return;
         }
 
+        await _symbolizer.SymbolizeAsync(data, stopping).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
             var clock = Stopwatch.StartNew();

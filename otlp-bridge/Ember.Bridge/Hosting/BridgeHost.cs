@@ -6,7 +6,9 @@ using Ember.Bridge.Intake;
 using Ember.Bridge.Receivers;
 using Ember.Bridge.Receiving;
 using Ember.Bridge.Sinks;
+using Ember.Bridge.Symbolization;
 using Ember.Bridge.Telemetry;
+using Ember.Symbols.DebugInfo;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -96,10 +98,22 @@ public sealed class BridgeHost : IAsyncDisposable
         services.AddSingleton(authenticator);
         services.AddSingleton(sp => SinkPipelines.Open(settings, sinks, sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<SinkPipelines>().All);
+        var store = new DebugInfoStore(settings.DebugInfoDirectory);
+        services.AddSingleton(_ => new DebuginfodClient(new DebuginfodOptions(settings.DebuginfodUrls, Path.Combine(settings.DebugInfoDirectory, DebugInfoStore.DebuginfodCacheName))));
         services.AddSingleton(sp =>
         {
             var pipelines = sp.GetRequiredService<SinkPipelines>().All;
-            return new BridgeMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), () => pipelines.Select(p => (p.Sink.Name, p.Spool.PendingBytes)));
+            var debuginfod = sp.GetRequiredService<DebuginfodClient>();
+            return new BridgeMetrics(
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+                () => pipelines.Select(p => (p.Sink.Name, p.Spool.PendingBytes)),
+                () => [(store.Name, store.StoredBytes()), (debuginfod.Name, debuginfod.CachedBytes())]);
+        });
+        services.AddSingleton(sp =>
+        {
+            IDebugInfoSource[] sources = settings.DebuginfodUrls.Count > 0 ? [store, sp.GetRequiredService<DebuginfodClient>()] : [store];
+            var resolver = new DebugInfoResolver(sources, sp.GetRequiredService<BridgeMetrics>(), time ?? TimeProvider.System, sp.GetRequiredService<ILogger<DebugInfoResolver>>());
+            return new ProfileSymbolizer(resolver, settings.SymbolizeDeadline, time ?? TimeProvider.System, sp.GetRequiredService<BridgeMetrics>());
         });
         services.AddSingleton<ProfileIntake>();
         services.AddSingleton(new Ember.Otlp.ExportBackoff(settings.RetryInitialDelay, settings.RetryMaxDelay, time ?? TimeProvider.System));

@@ -17,12 +17,18 @@ public sealed class BridgeMetrics
     private readonly Counter<long> _sinkFailures;
     private readonly Counter<long> _sinkRetries;
     private readonly Histogram<double> _sinkDuration;
+    private readonly Counter<long> _debugInfoLookups;
+    private readonly Histogram<double> _debugInfoLookupDuration;
+    private readonly Counter<long> _symbolizedFrames;
+    private readonly Counter<long> _symbolizationDeadlines;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     /// <param name="meterFactory">The host's meter factory.</param>
     /// <param name="spoolSizes">Reports the pending bytes of each sink's spool, observed on collection.</param>
-    public BridgeMetrics(IMeterFactory meterFactory, Func<IEnumerable<(string Sink, long Bytes)>> spoolSizes)
+    /// <param name="debugInfoSizes">Reports the bytes of debug files on disk per source; none when null.</param>
+    public BridgeMetrics(IMeterFactory meterFactory, Func<IEnumerable<(string Sink, long Bytes)>> spoolSizes, Func<IEnumerable<(string Source, long Bytes)>>? debugInfoSizes = null)
     {
+        debugInfoSizes ??= static () => [];
         ArgumentNullException.ThrowIfNull(meterFactory);
         ArgumentNullException.ThrowIfNull(spoolSizes);
         var meter = meterFactory.Create(MeterName);
@@ -37,6 +43,15 @@ public sealed class BridgeMetrics
             "By",
             "Bytes spooled and not yet delivered, per sink.");
         _sinkDuration = meter.CreateHistogram<double>("ember.bridge.sink.duration", "s", "Time of one delivery attempt, per sink.");
+        _debugInfoLookups = meter.CreateCounter<long>("ember.bridge.debuginfo.lookups", "{lookup}", "Debug-info lookups by build ID, per source (store, debuginfod) and result (hit, miss, failed, unusable).");
+        _debugInfoLookupDuration = meter.CreateHistogram<double>("ember.bridge.debuginfo.lookup.duration", "s", "Time of one debug-info lookup (a debuginfod fetch included), per source.");
+        _symbolizedFrames = meter.CreateCounter<long>("ember.bridge.symbolization.frames", "{frame}", "Unnamed frames with a build ID the symbolizer stage saw, per result (named, unnamed).");
+        _symbolizationDeadlines = meter.CreateCounter<long>("ember.bridge.symbolization.deadline_missed", "{batch}", "Batches sent on before their debug info arrived.");
+        meter.CreateObservableUpDownCounter(
+            "ember.bridge.debuginfo.size",
+            () => debugInfoSizes().Select(s => new Measurement<long>(s.Bytes, new KeyValuePair<string, object?>("source", s.Source))),
+            "By",
+            "Bytes of debug files on disk, per source (store, debuginfod cache).");
     }
 
     /// <summary>Counts profiles that arrived at a receiver.</summary>
@@ -59,4 +74,21 @@ public sealed class BridgeMetrics
 
     /// <summary>Records how long a delivery attempt took.</summary>
     public void SinkDuration(string sink, TimeSpan elapsed) => _sinkDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("sink", sink));
+
+    /// <summary>Counts one debug-info lookup and records its time.</summary>
+    public void DebugInfoLookup(string source, string result, TimeSpan elapsed)
+    {
+        _debugInfoLookups.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("result", result));
+        _debugInfoLookupDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("source", source));
+    }
+
+    /// <summary>Counts frames the symbolizer stage named and left unnamed.</summary>
+    public void FramesSymbolized(long named, long unnamed)
+    {
+        _symbolizedFrames.Add(named, new KeyValuePair<string, object?>("result", "named"));
+        _symbolizedFrames.Add(unnamed, new KeyValuePair<string, object?>("result", "unnamed"));
+    }
+
+    /// <summary>Counts a batch that went on before its debug info arrived.</summary>
+    public void SymbolizationDeadlineMissed() => _symbolizationDeadlines.Add(1);
 }

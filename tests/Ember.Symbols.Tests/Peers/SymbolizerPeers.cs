@@ -51,6 +51,17 @@ internal static class SymbolizerPeers
         return result;
     }
 
+    /// <summary>binutils' <c>addr2line</c> file:line of each ELF address (its line table's row; null for "??:0").</summary>
+    public static IReadOnlyList<string?> Addr2LineFileLine(string binary, IReadOnlyList<ulong> addresses)
+    {
+        var tool = ExternalProcess.Require("addr2line", "binutils");
+        var input = string.Concat(addresses.Select(a => string.Create(CultureInfo.InvariantCulture, $"0x{a:x}\n")));
+        var lines = ExternalProcess.RunChecked(tool, ["-e", binary], standardInput: input).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(addresses.Count, lines.Length);
+        // "file.c:12 (discriminator 3)": the discriminator is no part of the line.
+        return lines.Select(l => l.Split(' ')[0]).Select(l => l.StartsWith("??", StringComparison.Ordinal) || l.EndsWith(":0", StringComparison.Ordinal) || l.EndsWith(":?", StringComparison.Ordinal) ? null : l).ToList();
+    }
+
     /// <summary>Every symbol <c>nm</c> lists for a file (dynamic table when <paramref name="dynamic"/>).</summary>
     public static IReadOnlyList<(ulong Address, ulong? Size, char Kind, string Name)> Nm(string binary, bool dynamic)
     {
