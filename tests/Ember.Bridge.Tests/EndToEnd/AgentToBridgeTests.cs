@@ -65,7 +65,7 @@ public sealed class AgentToBridgeTests : IDisposable
     }
 
     /// <summary>The agent as the suite build left it (artifacts/bin/Ember.Agent/&lt;configuration&gt;/ember-agent.dll).</summary>
-    private static string AgentDll()
+    internal static string AgentDll()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Name;
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
